@@ -1,0 +1,63 @@
+"""stance: tell whether statements favor, oppose or take no stance on negotiation topics.
+
+Examples
+--------
+>>> import stance
+>>> model = stance.load_model()  # the bundled negotiation-stance model
+>>> stance.classify(["We will never recognise the annexation."], ["territorial_concessions"],
+...                 model=model)[0]["stance"]
+'against'
+
+Everything below is imported on first use, so ``import stance`` stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ._errors import DataError, ModelError, StanceError, StanceWarning
+from ._labels import LABELS
+from ._topics import NEGOTIATION_TOPICS
+from ._version import __version__
+
+_LAZY = {
+    "Dataset": "_dataset", "load_dataset": "_dataset",
+    "TopicFeatures": "_features", "StanceClassifier": "_model",
+    "evaluate": "_metrics", "stance_scores": "_metrics",
+    "cross_validate": "_validation", "split_dataset": "_validation",
+    "save_model": "_persist", "load_model": "_persist", "read_metadata": "_persist",
+    "bundled_model_path": "_persist",
+    "classify": "_predict", "predict_file": "_batch", "train": "_training",
+    "check_dataset": "_checks",
+    "TrainResult": "_training",
+}
+
+__all__ = [
+    "LABELS", "NEGOTIATION_TOPICS", "DataError", "ModelError", "StanceError", "StanceWarning",
+    "__version__", *_LAZY,
+]
+
+if TYPE_CHECKING:
+    from ._batch import predict_file
+    from ._checks import check_dataset
+    from ._dataset import Dataset, load_dataset
+    from ._features import TopicFeatures
+    from ._metrics import evaluate, stance_scores
+    from ._model import StanceClassifier
+    from ._persist import bundled_model_path, load_model, read_metadata, save_model
+    from ._predict import classify
+    from ._training import TrainResult, train
+    from ._validation import cross_validate, split_dataset
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'stance' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,234 @@
+"""Labelled statements: loading, validating and slicing a dataset."""
+
+from __future__ import annotations
+
+import difflib
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ._errors import DataError, StanceWarning
+from ._labels import LABELS, normalize_stance
+from ._reader import open_records
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Statements with their topics and (optionally) stance labels.
+
+    One row is one (statement, topic) pair. Rows that share an ``id`` (or, without ids, the same
+    text) are one statement labelled on several topics; ``groups`` keeps them together when the
+    data is split.
+
+    Attributes
+    ----------
+    text, topic : ndarray of str
+        The statement and the topic of each row.
+    stance : ndarray of str or None
+        The label of each row (``favor``/``against``/``none``), or None for unlabelled data.
+    id : ndarray of str
+        The statement id of each row (the text itself when the file has no id).
+    line : ndarray of int
+        Where each row starts in its file (1-based), for messages.
+    extra : dict of str to ndarray
+        Every other column of the file, kept as it was (e.g. ``split``, ``voice``).
+    source : str or None
+        The file the rows came from.
+    sha256 : str or None
+        The SHA-256 of that file's bytes.
+
+    Examples
+    --------
+    >>> data = Dataset.from_records([
+    ...     {"text": "Lift the sanctions now.", "topic": "sanctions_relief", "stance": "favor"},
+    ...     {"text": "No truce with the aggressor.", "topic": "ceasefire", "stance": "AGAINST"},
+    ... ])
+    >>> len(data), list(data.y)
+    (2, ['favor', 'against'])
+    """
+
+    text: np.ndarray
+    topic: np.ndarray
+    stance: np.ndarray | None
+    id: np.ndarray
+    line: np.ndarray
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+    source: str | None = None
+    sha256: str | None = None
+
+    @classmethod
+    def from_records(cls, records: Iterable[Mapping], *, labelled: bool = True,
+                     source: str | None = None) -> Dataset:
+        """Build a dataset from mappings with keys ``text``, ``topic``, ``stance`` (, ``id``)."""
+        return _build(((n, r) for n, r in enumerate(records, 1)), _Columns(),
+                      labelled=labelled, source=source or "<records>", sha256=None)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    @property
+    def X(self) -> np.ndarray:
+        """The model input: an array of shape (n_rows, 2) holding (text, topic) pairs."""
+        return np.column_stack([self.text, self.topic]) if len(self) else np.empty((0, 2), object)
+
+    @property
+    def y(self) -> np.ndarray:
+        """The stance labels; raises if the dataset is unlabelled."""
+        if self.stance is None:
+            raise DataError(f"{self.source}: this dataset has no stance labels.")
+        return self.stance
+
+    @property
+    def groups(self) -> np.ndarray:
+        """The statement of each row, for splits that keep a statement's rows together."""
+        return self.id
+
+    @property
+    def topics(self) -> list[str]:
+        """The distinct topics, sorted."""
+        return sorted(set(self.topic.tolist()))
+
+    def subset(self, rows: Sequence[int] | np.ndarray) -> Dataset:
+        """Return the rows at the given indices (or boolean mask) as a new dataset."""
+        pick = lambda a: a[rows]  # noqa: E731
+        return Dataset(text=pick(self.text), topic=pick(self.topic),
+                       stance=None if self.stance is None else pick(self.stance),
+                       id=pick(self.id), line=pick(self.line),
+                       extra={k: pick(v) for k, v in self.extra.items()},
+                       source=self.source, sha256=self.sha256)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    text: str = "text"
+    topic: str = "topic"
+    stance: str = "stance"
+    id: str = "id"
+
+
+def load_dataset(path: str | Path, *, text_column: str = "text", topic_column: str = "topic",
+                 stance_column: str = "stance", id_column: str = "id",
+                 format: str | None = None, encoding: str = "utf-8",
+                 labelled: bool = True) -> Dataset:
+    """Load and validate a CSV, TSV or JSONL file of statements.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file. Its format comes from the suffix (.csv, .tsv, .jsonl) unless ``format`` is given.
+    text_column, topic_column, stance_column, id_column : str
+        The names of the columns to read. ``id_column`` is optional in the file.
+    format : {"csv", "tsv", "jsonl"}, default=None
+        Overrides the format guessed from the suffix.
+    encoding : str, default="utf-8"
+        The file's text encoding.
+    labelled : bool, default=True
+        Whether to read the stance column (required then). With False the stance column, if
+        any, is kept among ``extra`` like any other column.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        For a missing file or column, an empty file, an empty text or topic, an unknown label,
+        undecodable bytes or malformed CSV/JSON; the message names the file, the line and the value.
+
+    Examples
+    --------
+    >>> data = load_dataset("datasets/negotiation_stance.csv")  # doctest: +SKIP
+    >>> data.topics[:2]  # doctest: +SKIP
+    ['arms_limits', 'ceasefire']
+    """
+    records = open_records(path, format=format, encoding=encoding)
+    names = _Columns(text_column, topic_column, stance_column, id_column)
+    required = [("text", text_column), ("topic", topic_column)]
+    if labelled:
+        required.append(("stance", stance_column))
+    for role, name in required:
+        if name not in records.columns:
+            raise DataError(_missing_column(records.path, role, name, records.columns))
+    data = _build(iter(records), names, labelled=labelled, source=str(records.path),
+                  sha256=None)
+    if not len(data):
+        raise DataError(f"{records.path} has a header but no rows. Add one row per statement.")
+    return Dataset(**{**data.__dict__, "sha256": records.sha256})
+
+
+def _missing_column(path, role: str, name: str, columns: list[str]) -> str:
+    guess = difflib.get_close_matches(name, columns, n=1, cutoff=0.6)
+    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    return (f"{path}: no column {name!r} (the file has: {', '.join(columns) or 'no columns'})."
+            f"{hint} Name the {role} column with --{role}-column (or {role}_column=...).")
+
+
+def _build(rows, names: _Columns, *, labelled: bool, source: str, sha256) -> Dataset:
+    text, topic, stance, ids, lines = [], [], [], [], []
+    extra: dict[str, list] = defaultdict(list)
+    core = {names.text, names.topic, names.id} | ({names.stance} if labelled else set())
+    for number, record in rows:
+        where = f"{source}, line {number}"
+        value = record.get(names.text)
+        if not isinstance(value, str) or not value.strip():
+            raise DataError(f"{where}: the {names.text!r} column is empty ({value!r}). Every row "
+                            f"needs the statement's text; remove the row or fill it in.")
+        subject = record.get(names.topic)
+        if not isinstance(subject, str) or not subject.strip():
+            raise DataError(f"{where}: the {names.topic!r} column is empty ({subject!r}). Give "
+                            f"the topic id the row is labelled on.")
+        if labelled:
+            raw = record.get(names.stance)
+            label = normalize_stance(raw)
+            if label is None:
+                raise DataError(f"{where}: unknown stance {raw!r} in column {names.stance!r}. "
+                                f"Use one of: {', '.join(LABELS)} (any case).")
+            stance.append(label)
+        key = record.get(names.id)
+        text.append(value)
+        topic.append(subject.strip())
+        ids.append(str(key) if key not in (None, "") else value)
+        lines.append(number)
+        for column, cell in record.items():
+            if column not in core:
+                extra[column].append(cell)
+    n = len(text)
+    data = Dataset(text=_array(text), topic=_array(topic),
+                   stance=_array(stance) if labelled else None,
+                   id=_array(ids), line=np.asarray(lines, dtype=np.int64),
+                   extra={k: _array(v + [None] * (n - len(v))) for k, v in extra.items()},
+                   source=source, sha256=sha256)
+    _warn_duplicates(data)
+    return data
+
+
+def _array(values: list) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _warn_duplicates(data: Dataset) -> None:
+    seen: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, key in enumerate(zip(data.id.tolist(), data.topic.tolist())):
+        seen[key].append(i)
+    repeated = [rows for rows in seen.values() if len(rows) > 1]
+    if not repeated:
+        return
+    conflicts = [rows for rows in repeated
+                 if data.stance is not None and len(set(data.stance[rows])) > 1]
+    shown = conflicts or repeated
+    listing = "; ".join(
+        f"lines {', '.join(str(data.line[i]) for i in rows)}"
+        + (f" ({'/'.join(data.stance[rows])})" if conflicts else "")
+        for rows in shown[:5])
+    more = f" and {len(shown) - 5} more" if len(shown) > 5 else ""
+    what = "with conflicting labels" if conflicts else "more than once"
+    warnings.warn(f"{data.source}: {len(shown)} statement(s) are labelled on the same topic "
+                  f"{what}: {listing}{more}. Check them; all rows are kept.",
+                  StanceWarning, stacklevel=3)

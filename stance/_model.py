@@ -1,0 +1,152 @@
+"""The stance classifier: topic-aware TF-IDF features and a linear model."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
+
+from ._errors import StanceError, StanceWarning
+from ._features import TopicFeatures, split_pairs
+from ._labels import LABELS, normalize_stance
+
+_UNSEEN = ("warn", "error", "ignore")
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Classify the stance of statements toward topics: favor, against or none.
+
+    The input ``X`` is an array-like of (text, topic) pairs, so one model serves every topic.
+    Features are word and character TF-IDF n-grams shared by all topics plus a copy per topic
+    (see :class:`TopicFeatures`); the classifier is a multinomial logistic regression.
+
+    Parameters
+    ----------
+    word_ngram_range : tuple of int, default=(1, 2)
+        Word n-gram lengths.
+    char_ngram_range : tuple of int, default=(2, 5)
+        Character n-gram lengths, within word boundaries.
+    min_df : int, default=1
+        Ignore n-grams found in fewer training statements.
+    sublinear_tf : bool, default=True
+        Use 1 + log(tf) term frequencies.
+    topic_copies : bool, default=True
+        Learn topic-specific weights beside the shared ones.
+    C : float, default=10.0
+        Inverse regularisation strength of the logistic regression.
+    class_weight : "balanced" or None, default="balanced"
+        Weight classes inversely to their frequency.
+    max_iter : int, default=1000
+        Iteration limit of the solver.
+    unseen_topic : {"warn", "error", "ignore"}, default="warn"
+        What to do when asked about a topic not seen in ``fit``: predict from the shared features
+        and warn (or stay silent), or raise a :class:`StanceError` listing the known topics.
+    random_state : int or None, default=None
+        Seed for any randomness in fitting (the default solver is deterministic).
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, in the order of the columns of ``predict_proba``.
+    topics_ : ndarray of str
+        The topics seen in ``fit``.
+    features_ : TopicFeatures
+        The fitted feature extractor.
+    classifier_ : LogisticRegression
+        The fitted linear model (its ``coef_`` stored sparse).
+
+    Examples
+    --------
+    >>> X = [("Lift the sanctions now.", "sanctions_relief"),
+    ...      ("Keep every sanction in place.", "sanctions_relief"),
+    ...      ("The talks resume on Monday.", "sanctions_relief")]
+    >>> model = StanceClassifier().fit(X, ["favor", "against", "none"])
+    >>> model.predict([("Lift the sanctions now.", "sanctions_relief")])
+    array(['favor'], dtype=object)
+    """
+
+    def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=1,
+                 sublinear_tf=True, topic_copies=True, C=10.0, class_weight="balanced",
+                 max_iter=1000, unseen_topic="warn", random_state=None):
+        self.word_ngram_range = word_ngram_range
+        self.char_ngram_range = char_ngram_range
+        self.min_df = min_df
+        self.sublinear_tf = sublinear_tf
+        self.topic_copies = topic_copies
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+        self.unseen_topic = unseen_topic
+        self.random_state = random_state
+
+    def fit(self, X, y) -> StanceClassifier:
+        """Fit the model on (text, topic) pairs ``X`` and labels ``y``; return ``self``."""
+        if self.unseen_topic not in _UNSEEN:
+            raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
+                              f"{', '.join(_UNSEEN)}.")
+        split_pairs(X)
+        labels = _labels(y)
+        if len(labels) != len(X):
+            raise StanceError(f"X has {len(X)} rows but y has {len(labels)} labels.")
+        if len(set(labels)) < 2:
+            raise StanceError(f"Training needs at least two different labels; got only "
+                              f"{sorted(set(labels))}. Add rows with other stances.")
+        self.features_ = TopicFeatures(
+            word_ngram_range=self.word_ngram_range, char_ngram_range=self.char_ngram_range,
+            min_df=self.min_df, sublinear_tf=self.sublinear_tf, topic_copies=self.topic_copies,
+        ).fit(X)
+        self.classifier_ = LogisticRegression(
+            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
+            solver="newton-cg", random_state=self.random_state,
+        ).fit(self.features_.transform(X), labels)
+        self.classifier_.sparsify()
+        self.classes_ = self.classifier_.classes_.astype(object)
+        self.topics_ = self.features_.topics_
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """Return the linear scores, shape (n_samples, n_classes), columns as ``classes_``."""
+        check_is_fitted(self)
+        _, topics = split_pairs(X)
+        self._check_topics(topics)
+        scores = self.classifier_.decision_function(self.features_.transform(X))
+        return scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Return label probabilities, shape (n_samples, n_classes); each row sums to 1."""
+        check_is_fitted(self)
+        _, topics = split_pairs(X)
+        self._check_topics(topics)
+        return self.classifier_.predict_proba(self.features_.transform(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Return the most likely label of each (text, topic) pair."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def _check_topics(self, topics) -> None:
+        unseen = sorted(set(topics.tolist()) - set(self.topics_.tolist()))
+        if not unseen or self.unseen_topic == "ignore":
+            return
+        known = ", ".join(self.topics_)
+        if self.unseen_topic == "error":
+            raise StanceError(f"Unknown topic(s) {', '.join(map(repr, unseen))}. The model knows: "
+                              f"{known}.")
+        warnings.warn(f"Topic(s) {', '.join(map(repr, unseen))} were not seen in training; "
+                      f"predicting from the features shared by all topics. Known topics: {known}.",
+                      StanceWarning, stacklevel=3)
+
+
+def _labels(y) -> np.ndarray:
+    if isinstance(y, str):
+        raise StanceError("y must be a sequence of labels, not a single string.")
+    out = np.empty(len(y), dtype=object)
+    for i, value in enumerate(y):
+        label = normalize_stance(value)
+        if label is None:
+            raise StanceError(f"y[{i}] = {value!r} is not a stance label. Use one of: "
+                              f"{', '.join(LABELS)}.")
+        out[i] = label
+    return out

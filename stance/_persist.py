@@ -1,0 +1,255 @@
+"""Save and load model directories: model.joblib, metadata.json and a model card."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import warnings
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ._card import model_card
+from ._errors import ModelError, StanceWarning
+from ._version import __version__
+
+FORMAT = "stance-model"
+FORMAT_VERSION = 1
+MODEL_FILE, METADATA_FILE, CARD_FILE = "model.joblib", "metadata.json", "README.md"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Return the hex SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def bundled_model_path() -> Path:
+    """Return the directory of the bundled model (installed package, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "models", here.parent / "models"):
+        if (candidate / METADATA_FILE).is_file():
+            return candidate
+    raise ModelError("No bundled model was found. From a source checkout, run `python train.py` "
+                     "to build it, or pass a model directory (--model DIR).")
+
+
+def _versions() -> dict[str, str]:
+    import joblib
+    import numpy
+    import scipy
+    import sklearn
+
+    return {"stance": __version__, "scikit-learn": sklearn.__version__,
+            "numpy": numpy.__version__, "scipy": scipy.__version__,
+            "joblib": joblib.__version__, "python": platform.python_version()}
+
+
+def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = None,
+               overwrite: bool = True) -> Path:
+    """Save a fitted model as a directory with ``model.joblib``, ``metadata.json`` and ``README.md``.
+
+    The directory is written under a temporary name and renamed into place, so an interrupted
+    save never leaves a half-written model, and a failed save leaves any previous model intact.
+
+    Parameters
+    ----------
+    model : StanceClassifier
+        A fitted model.
+    path : str or Path
+        The model directory to create or replace.
+    data : Dataset, default=None
+        The training data, recorded by file name, SHA-256 and row count.
+    evaluation : dict, default=None
+        Held-out figures to record in the metadata and the card.
+    overwrite : bool, default=True
+        Replace an existing model directory at ``path``.
+
+    Returns
+    -------
+    Path
+        The model directory.
+
+    Examples
+    --------
+    >>> stance.save_model(model, "my-model", data=train)  # doctest: +SKIP
+    PosixPath('my-model')
+    """
+    import joblib
+    from sklearn.utils.validation import check_is_fitted
+
+    check_is_fitted(model)
+    path = Path(path)
+    _check_target(path, overwrite)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
+        joblib.dump(model, tmp / MODEL_FILE, compress=3)
+        metadata = _metadata(model, data, evaluation, tmp / MODEL_FILE)
+        (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        (tmp / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
+        _fsync_dir(tmp)
+        _swap_in(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def _check_target(path: Path, overwrite: bool) -> None:
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise ModelError(f"{path} exists and is not a directory. Choose another output path.")
+    if any(path.iterdir()) and not (path / METADATA_FILE).is_file():
+        raise ModelError(f"{path} exists and is not a stance model directory (no {METADATA_FILE});"
+                         f" it is left untouched. Choose another output path.")
+    if not overwrite:
+        raise ModelError(f"{path} already holds a model. Pass overwrite=True to replace it.")
+
+
+def _fsync_dir(directory: Path) -> None:
+    for item in directory.iterdir():
+        with open(item, "rb") as fh:
+            os.fsync(fh.fileno())
+
+
+def _swap_in(tmp: Path, path: Path) -> None:
+    old = None
+    if path.exists():
+        old = path.with_name(f".{path.name}.old-{os.getpid()}")
+        path.rename(old)
+    try:
+        tmp.rename(path)
+    except BaseException:
+        if old is not None:
+            old.rename(path)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _metadata(model, data, evaluation, model_file: Path) -> dict:
+    from ._topics import NEGOTIATION_TOPICS
+
+    params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
+    training = None
+    if data is not None:
+        training = {"file": Path(data.source).name if data.source else None,
+                    "sha256": data.sha256, "rows": len(data),
+                    "statements": len(set(data.groups.tolist()))}
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "versions": _versions(),
+        "estimator": type(model).__name__,
+        "classes": [str(c) for c in model.classes_],
+        "topics": {str(t): NEGOTIATION_TOPICS.get(str(t)) for t in model.topics_},
+        "params": params,
+        "training_data": training,
+        "evaluation": evaluation,
+        "files": {MODEL_FILE: {"sha256": file_sha256(model_file),
+                               "bytes": model_file.stat().st_size}},
+    }
+
+
+def read_metadata(path: str | Path | None = None) -> dict:
+    """Read a model directory's ``metadata.json`` without unpickling anything.
+
+    Examples
+    --------
+    >>> stance.read_metadata()["topics"]  # doctest: +SKIP
+    {'arms_limits': "limits on the size and armament of Ukraine's armed forces", ...}
+    """
+    path = bundled_model_path() if path is None else Path(path)
+    if not path.exists():
+        raise ModelError(f"{path}: no such model directory. Check the path, or train one with "
+                         f"`stance train DATA -o {path}`.")
+    if not path.is_dir():
+        raise ModelError(f"{path} is a file; a model is a directory holding {MODEL_FILE} and "
+                         f"{METADATA_FILE}. Pass the directory.")
+    meta_file = path / METADATA_FILE
+    if not meta_file.is_file():
+        raise ModelError(f"{path} has no {METADATA_FILE}, so it is not a stance model directory "
+                         f"(made by `stance train` or stance.save_model).")
+    try:
+        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"{meta_file} is not valid JSON ({err}). The model directory is "
+                         f"damaged; save or train the model again.") from None
+    if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+        raise ModelError(f"{meta_file} does not describe a stance model (no \"format\": "
+                         f"\"{FORMAT}\").")
+    version = metadata.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ModelError(f"{path} uses model format {version!r}, but this stance "
+                         f"({__version__}) reads format {FORMAT_VERSION} at most. Upgrade stance "
+                         f"(pip install -U stance) or retrain the model.")
+    return metadata
+
+
+def load_model(path: str | Path | None = None):
+    """Load a model directory, checking its format and checksum before unpickling.
+
+    ``model.joblib`` is a pickle, and loading a pickle can run code: only load models you trust.
+    The SHA-256 recorded in ``metadata.json`` must match the file, so a damaged or swapped file
+    is refused before it is unpickled.
+
+    Parameters
+    ----------
+    path : str or Path, default=None
+        The model directory; None loads the bundled negotiation-stance model.
+
+    Returns
+    -------
+    StanceClassifier
+
+    Examples
+    --------
+    >>> import stance
+    >>> model = stance.load_model()
+    >>> model.predict([("Sanctions must stay until the last soldier leaves.", "sanctions_relief")])
+    array(['against'], dtype=object)
+    """
+    import joblib
+
+    from ._model import StanceClassifier
+
+    path = bundled_model_path() if path is None else Path(path)
+    metadata = read_metadata(path)
+    model_file = path / MODEL_FILE
+    if not model_file.is_file():
+        raise ModelError(f"{path} has no {MODEL_FILE}. Save or train the model again.")
+    expected = metadata.get("files", {}).get(MODEL_FILE, {}).get("sha256")
+    actual = file_sha256(model_file)
+    if actual != expected:
+        raise ModelError(f"{model_file} does not match the SHA-256 in {METADATA_FILE} (expected "
+                         f"{expected}, found {actual}): the file is damaged or was changed. It "
+                         f"was not loaded; retrain or copy the model again from a trusted source.")
+    _warn_versions(path, metadata)
+    try:
+        model = joblib.load(model_file)
+    except Exception as err:  # noqa: BLE001 - any unpickling failure means a broken file
+        raise ModelError(f"{model_file} could not be loaded ({type(err).__name__}: {err}). "
+                         f"Retrain the model with this version of stance.") from None
+    if not isinstance(model, StanceClassifier):
+        raise ModelError(f"{model_file} holds a {type(model).__name__}, not a StanceClassifier.")
+    return model
+
+
+def _warn_versions(path: Path, metadata: dict) -> None:
+    import sklearn
+
+    saved = metadata.get("versions", {}).get("scikit-learn")
+    if saved and saved != sklearn.__version__:
+        warnings.warn(f"{path} was saved with scikit-learn {saved}; this is scikit-learn "
+                      f"{sklearn.__version__}. Predictions may differ; retrain the model with "
+                      f"this version to be sure.", StanceWarning, stacklevel=3)

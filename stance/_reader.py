@@ -1,0 +1,219 @@
+"""Read records from CSV, TSV and JSONL files, naming the line of every problem.
+
+The reader streams: it never holds more than one record in memory, so the same code serves
+small labelled datasets and archives of millions of statements.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ._errors import DataError
+
+FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl")
+_SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+             ".json": "jsonl"}
+
+
+def detect_format(path: str | Path, format: str | None = None) -> str:
+    """Return the file format, from ``format`` if given, else from the file name's suffix.
+
+    Examples
+    --------
+    >>> detect_format("statements.tsv")
+    'tsv'
+    """
+    if format is not None:
+        fmt = format.lower()
+        if fmt not in FORMATS:
+            raise DataError(f"Unknown format {format!r}. Use one of: {', '.join(FORMATS)}.")
+        return fmt
+    suffix = Path(path).suffix.lower()
+    if suffix not in _SUFFIXES:
+        raise DataError(
+            f"{path}: cannot tell the format from the suffix {suffix or '(none)'!r}. "
+            f"Rename the file to .csv, .tsv or .jsonl, or pass the format "
+            f"(--format {'|'.join(FORMATS)})."
+        )
+    return _SUFFIXES[suffix]
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise DataError(f"{path}: no such file. Check the path.")
+    if path.is_dir():
+        raise DataError(f"{path} is a directory; give the path of a CSV, TSV or JSONL file.")
+
+
+@dataclass
+class RecordFile:
+    """An open stream of records: ``columns`` is known once the file is opened.
+
+    Iterating yields ``(line, record)`` pairs, where ``line`` is the 1-based line on which the
+    record starts and ``record`` maps column names to values. ``sha256`` holds the digest of the
+    bytes read so far; once iteration is complete it is the digest of the whole file.
+    """
+
+    path: Path
+    format: str
+    encoding: str
+    columns: list[str] = field(default_factory=list)
+    _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
+    _records: Iterator[tuple[int, dict]] | None = field(default=None, repr=False)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    def __iter__(self) -> Iterator[tuple[int, dict]]:
+        assert self._records is not None
+        return self._records
+
+
+def open_records(path: str | Path, *, format: str | None = None,
+                 encoding: str = "utf-8") -> RecordFile:
+    """Open a CSV, TSV or JSONL file as a stream of records.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+    format : {"csv", "tsv", "jsonl"}, default=None
+        The file format; None guesses it from the suffix.
+    encoding : str, default="utf-8"
+        The text encoding. A UTF-8 byte-order mark is skipped.
+
+    Returns
+    -------
+    RecordFile
+        ``columns`` lists the header (CSV/TSV) or the keys seen in the first record (JSONL).
+
+    Raises
+    ------
+    DataError
+        If the file is missing, is a directory, is empty, or cannot be parsed; the message names
+        the line and the value.
+
+    Examples
+    --------
+    >>> records = open_records("statements.csv")  # doctest: +SKIP
+    >>> for line, record in records:  # doctest: +SKIP
+    ...     print(line, record["text"])
+    """
+    path = Path(path)
+    _check_file(path)
+    fmt = detect_format(path, format)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise DataError(f"Unknown encoding {encoding!r}. Try utf-8, cp1252 or latin-1.") from None
+    stream = RecordFile(path=path, format=fmt, encoding=encoding)
+    lines = _decoded_lines(path, encoding, stream._hash)
+    records = _jsonl_records(stream, lines) if fmt == "jsonl" else _csv_records(stream, lines)
+    first = next(records, None)  # reads the header (and first record) so columns is known
+    if first is None and not stream.columns:
+        raise DataError(f"{path} is empty. Expected a header line naming the columns "
+                        f"(e.g. text,topic,stance) followed by one row per statement.")
+    stream._records = records if first is None else _prepend(first, records)
+    return stream
+
+
+def _prepend(first, rest):
+    yield first
+    yield from rest
+
+
+def _decoded_lines(path: Path, encoding: str, digest) -> Iterator[tuple[int, str]]:
+    bom = codecs.BOM_UTF8 if codecs.lookup(encoding).name == "utf-8" else b""
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            digest.update(raw)
+            if number == 1 and bom and raw.startswith(bom):
+                raw = raw[len(bom):]
+            try:
+                line = raw.decode(encoding)
+            except UnicodeDecodeError as err:
+                bad = raw[err.start:err.end]
+                raise DataError(
+                    f"{path}, line {number}: the bytes {bad!r} at column {err.start + 1} are "
+                    f"not valid {encoding}. Save the file as UTF-8, or pass its encoding "
+                    f"(--encoding cp1252, latin-1, ...)."
+                ) from None
+            if "\x00" in line:
+                raise DataError(
+                    f"{path}, line {number}: contains a NUL byte. The file looks binary or "
+                    f"UTF-16; save it as UTF-8 text."
+                )
+            yield number, line
+
+
+def _csv_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
+    state = {"line": 0}
+
+    def text_lines():
+        for number, line in lines:
+            state["line"] = number
+            yield line
+
+    delimiter = "\t" if stream.format == "tsv" else ","
+    reader = csv.reader(text_lines(), delimiter=delimiter, strict=True)
+    start = 1
+    try:
+        for row in reader:
+            line, start = start, state["line"] + 1
+            if not row or row == [""]:
+                continue
+            if not stream.columns:
+                stream.columns = _header(stream.path, row, line)
+                continue
+            if len(row) != len(stream.columns):
+                raise DataError(
+                    f"{stream.path}, line {line}: {len(row)} fields, but the header has "
+                    f"{len(stream.columns)} ({', '.join(stream.columns)}). Quote any field that "
+                    f"contains {'a tab' if delimiter == chr(9) else 'a comma'} or a line break."
+                )
+            yield line, dict(zip(stream.columns, row))
+    except csv.Error as err:
+        raise DataError(
+            f"{stream.path}, line {start}: cannot parse the {stream.format.upper()} ({err}). "
+            f"Look for a quote that is opened but never closed."
+        ) from None
+
+
+def _header(path: Path, row: list[str], line: int) -> list[str]:
+    names = [name.strip() for name in row]
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            raise DataError(f"{path}, line {line}: the header has an empty column name. "
+                            f"Name every column.")
+        if name in seen:
+            raise DataError(f"{path}, line {line}: the column {name!r} appears twice in the "
+                            f"header. Rename one of them.")
+        seen.add(name)
+    return names
+
+
+def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
+    for number, line in lines:
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise DataError(f"{stream.path}, line {number}: not valid JSON ({err.msg} at column "
+                            f"{err.colno}). Each line must hold one JSON object.") from None
+        if not isinstance(record, dict):
+            raise DataError(f"{stream.path}, line {number}: expected a JSON object "
+                            f"{{\"text\": ...}}, got {type(record).__name__}.")
+        if not stream.columns:
+            stream.columns = list(record)
+        else:
+            stream.columns.extend(k for k in record if k not in stream.columns)
+        yield number, record

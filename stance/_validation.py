@@ -1,0 +1,84 @@
+"""Splits and cross-validation that never put one statement on both sides."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
+
+from ._dataset import Dataset
+from ._errors import StanceError
+from ._metrics import score_predictions, stance_scores
+
+_SCORES = ("f_avg", "macro_f1", "accuracy")
+
+
+def split_dataset(data: Dataset, *, test_size: float = 0.2,
+                  random_state: int | None = 0) -> tuple[Dataset, Dataset]:
+    """Split a dataset into train and test parts, keeping each statement's rows together.
+
+    Examples
+    --------
+    >>> train, test = split_dataset(data, test_size=0.2)  # doctest: +SKIP
+    """
+    if not 0 < test_size < 1:
+        raise StanceError(f"test_size must be between 0 and 1 (exclusive), got {test_size}.")
+    if len(set(data.groups.tolist())) < 2:
+        raise StanceError(f"{data.source}: cannot split a dataset of a single statement.")
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=random_state)
+    train, test = next(splitter.split(data.X, groups=data.groups))
+    return data.subset(train), data.subset(test)
+
+
+def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
+                   random_state: int | None = 0) -> dict:
+    """Cross-validate an estimator with folds grouped by statement and stratified by topic and label.
+
+    Parameters
+    ----------
+    estimator : StanceClassifier
+        An unfitted estimator (it is cloned for each fold).
+    data : Dataset
+        Labelled statements. Rows of one statement (same ``id``) always fall in the same fold.
+    n_splits : int, default=5
+        The number of folds.
+    random_state : int or None, default=0
+        Seed for shuffling the statements into folds.
+
+    Returns
+    -------
+    dict
+        ``folds`` (the scores of each fold), ``mean`` and ``std`` of ``f_avg``, ``macro_f1`` and
+        ``accuracy`` over folds, ``pooled`` (the full :func:`evaluate` report of the out-of-fold
+        predictions), ``predictions`` (the out-of-fold label of every row) and ``fold`` (the
+        fold in which each row was predicted).
+
+    Examples
+    --------
+    >>> import stance
+    >>> data = stance.load_dataset("datasets/negotiation_stance.csv")  # doctest: +SKIP
+    >>> stance.cross_validate(stance.StanceClassifier(), data)["mean"]["f_avg"]  # doctest: +SKIP
+    0.62
+    """
+    n_groups = len(set(data.groups.tolist()))
+    if not 2 <= n_splits <= n_groups:
+        raise StanceError(f"n_splits={n_splits} must be between 2 and the number of statements "
+                          f"({n_groups}).")
+    strata = np.array([f"{t}|{s}" for t, s in zip(data.topic, data.y)], dtype=object)
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    predicted = np.empty(len(data), dtype=object)
+    fold_of_row = np.empty(len(data), dtype=np.int64)
+    fold_scores = []
+    for k, (train, test) in enumerate(folds.split(data.X, strata, groups=data.groups)):
+        fold_of_row[test] = k
+        model = clone(estimator).fit(data.X[train], data.y[train])
+        predicted[test] = model.predict(data.X[test])
+        fold_scores.append(stance_scores(data.y[test], predicted[test]))
+    return {
+        "folds": fold_scores,
+        "mean": {k: float(np.mean([f[k] for f in fold_scores])) for k in _SCORES},
+        "std": {k: float(np.std([f[k] for f in fold_scores])) for k in _SCORES},
+        "pooled": score_predictions(data, predicted),
+        "predictions": predicted,
+        "fold": fold_of_row,
+    }

@@ -1,0 +1,109 @@
+"""Write result rows as CSV, TSV, JSONL or JSON, atomically when writing to a file."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from ._errors import StanceError
+
+OUTPUT_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
+
+
+class RowWriter:
+    """Write dict rows with fixed columns to a text stream in one of ``OUTPUT_FORMATS``."""
+
+    def __init__(self, stream, format: str, columns: list[str]):
+        self.stream, self.format, self.columns, self.count = stream, format, columns, 0
+        self._known = set(columns)
+        if format in ("csv", "tsv"):
+            self._csv = csv.writer(stream, delimiter="\t" if format == "tsv" else ",",
+                                   lineterminator="\n")
+            self._csv.writerow(columns)
+        elif format == "json":
+            stream.write("[")
+
+    def write(self, row: dict) -> None:
+        """Write one row; JSON formats keep keys beyond ``columns``, CSV/TSV refuse them."""
+        if self.format in ("csv", "tsv"):
+            extra = [k for k in row if k not in self._known]
+            if extra:
+                raise StanceError(f"A row has the field(s) {', '.join(map(repr, extra))}, "
+                                  f"which the {self.format.upper()} header lacks; write JSONL "
+                                  f"output instead (-o FILE.jsonl) to keep them.")
+            self._csv.writerow(["" if row.get(c) is None else _cell(row.get(c))
+                                for c in self.columns])
+        else:
+            ordered = {c: row.get(c) for c in self.columns}
+            ordered.update(row)
+            text = json.dumps(ordered, ensure_ascii=False)
+            if self.format == "json":
+                text = ("\n  " if self.count == 0 else ",\n  ") + text
+            else:
+                text += "\n"
+            self.stream.write(text)
+        self.count += 1
+
+    def close(self) -> None:
+        if self.format == "json":
+            self.stream.write("\n]\n" if self.count else "]\n")
+        self.stream.flush()
+
+
+def _cell(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+@contextmanager
+def open_output(path: str | Path | None, format: str, columns: list[str]):
+    """Yield a :class:`RowWriter` for ``path`` (None: standard output).
+
+    A file is written under a temporary name in the same directory and renamed into place only
+    when the block finishes without error, so a failed or interrupted run never leaves a
+    truncated file that looks complete.
+    """
+    if path is None or str(path) == "-":
+        writer = RowWriter(sys.stdout, format, columns)
+        yield writer
+        writer.close()
+        return
+    path = Path(path)
+    if path.is_dir():
+        raise StanceError(f"{path} is a directory; give a file name for the output.")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                   dir=path.parent if str(path.parent) else ".")
+    except OSError as err:
+        raise StanceError(f"Cannot write {path}: {err.strerror}. Check that the directory "
+                          f"exists and is writable.") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
+            writer = RowWriter(stream, format, columns)
+            yield writer
+            writer.close()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def choose_format(path: str | Path | None, format: str | None, default: str) -> str:
+    """Choose the output format: ``format`` if given, else the suffix of ``path``, else default."""
+    if format is not None:
+        if format not in OUTPUT_FORMATS:
+            raise StanceError(f"Unknown output format {format!r}. Use one of: "
+                              f"{', '.join(OUTPUT_FORMATS)}.")
+        return format
+    suffix = Path(path).suffix.lower().lstrip(".") if path is not None else ""
+    return {"ndjson": "jsonl", "tab": "tsv"}.get(suffix, suffix) if suffix in (
+        *OUTPUT_FORMATS, "ndjson", "tab") else default

@@ -1,0 +1,14 @@
+"""The ``stance`` command line: a thin layer over the library's functions."""
+
+from __future__ import annotations
+
+from . import _data, _evaluate, _info, _predict, _train  # noqa: F401 - registers commands
+from ._app import app
+
+
+def main() -> None:
+    """Run the ``stance`` command."""
+    app()
+
+
+__all__ = ["app", "main"]

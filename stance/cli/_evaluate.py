@@ -1,0 +1,52 @@
+"""``stance evaluate``: score a model on a labelled file."""
+
+from __future__ import annotations
+
+import json as json_module
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ._app import command, err, out, print_json
+from ._options import (DataPath, Encoding, Format, IdColumn, Json, ModelDir, StanceColumn,
+                       TextColumn, TopicColumn, load)
+from ._tables import confusion_table, scores_table
+
+
+@command("evaluate")
+def evaluate_cli(
+    data: DataPath,
+    model: ModelDir = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Also write the report as JSON to this file.",
+        show_default=False)] = None,
+    text_column: TextColumn = "text",
+    topic_column: TopicColumn = "topic",
+    stance_column: StanceColumn = "stance",
+    id_column: IdColumn = "id",
+    input_format: Format = None,
+    encoding: Encoding = "utf-8",
+    json: Json = False,
+) -> None:
+    """Score a model on the labelled statements in DATA.
+
+    Prints F_avg (the SemEval-2016 metric: mean F1 of favor and against, all rows pooled),
+    3-class macro-F1 and accuracy overall and per topic, and the confusion matrix. With --json,
+    one JSON object whose scores are fractions in [0, 1].
+    """
+    from .._metrics import evaluate
+    from .._persist import load_model
+
+    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
+                   encoding)
+    with err.status("Scoring"):
+        report = evaluate(load_model(model), dataset)
+    if output is not None:
+        output.write_text(json_module.dumps(report, indent=2) + "\n", encoding="utf-8")
+        err.print(f"Wrote {output}")
+    if json:
+        print_json(report)
+    else:
+        out.print(scores_table(report, f"{data} ({report['n']} rows)"))
+        out.print(confusion_table(report))

@@ -1,0 +1,104 @@
+"""``stance predict``: classify texts from arguments, standard input or a file."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from ._app import command, err, out
+from ._options import Encoding, Format, ModelDir, TextColumn, TopicColumn
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
+
+
+@command("predict")
+def predict_cli(
+    texts: Annotated[Optional[list[str]], typer.Argument(
+        help="Statements to classify. Without them: -i FILE, or one statement per line on "
+             "standard input.", show_default=False)] = None,
+    topic: Annotated[Optional[list[str]], typer.Option(
+        "--topic", "-t", help="Topic to score (repeat for several). Default: every topic the "
+                              "model knows, or a file's own topic column.",
+        show_default=False)] = None,
+    model: ModelDir = None,
+    input: Annotated[Optional[Path], typer.Option(
+        "--input", "-i", help="CSV, TSV or JSONL file to score: one output row per input row, "
+                              "its columns carried through.", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write results to this file (written atomically) instead of "
+                               "standard output.", show_default=False)] = None,
+    format: Annotated[Optional[OutputFormat], typer.Option(
+        "--format", "-f", help="Output format. Default: table for texts, csv for a file, or "
+                               "from the output file's suffix.", show_default=False)] = None,
+    allow_new_topics: Annotated[bool, typer.Option(
+        "--allow-new-topics", help="Score topics the model was not trained on, from its "
+                                   "shared features, instead of refusing.")] = False,
+    text_column: TextColumn = "text",
+    topic_column: TopicColumn = "topic",
+    input_format: Format = None,
+    encoding: Encoding = "utf-8",
+) -> None:
+    """Classify statements: the stance on each topic and the probability of each label."""
+    from .._batch import check_topics, predict_file
+    from .._persist import load_model
+    from .._predict import classify, probability_columns
+    from .._writers import choose_format, open_output
+
+    if input is not None and texts:
+        raise typer.BadParameter("give statements as arguments or with -i FILE, not both.")
+    fmt = format.value if format else None
+    if input is not None:
+        if fmt == "table":
+            raise typer.BadParameter("a file's results cannot be a table; use csv, tsv, jsonl "
+                                     "or json.", param_hint="--format")
+        fitted = load_model(model)
+        with err.status(f"Scoring {input}"):
+            n = predict_file(input, output, model=fitted, topics=topic, output_format=fmt,
+                             format=input_format.value if input_format else None,
+                             text_column=text_column, topic_column=topic_column,
+                             encoding=encoding, allow_new_topics=allow_new_topics)
+        err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
+        return
+    if not texts:
+        if sys.stdin.isatty():
+            raise typer.BadParameter("give statements as arguments, -i FILE, or pipe one "
+                                     "statement per line on standard input.")
+        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        if not texts:
+            raise typer.BadParameter("no statements on standard input; give statements as "
+                                     "arguments, -i FILE, or one per line on standard input.")
+    empty = [i for i, text in enumerate(texts, 1) if not text.strip()]
+    if empty:
+        raise typer.BadParameter(f"statement {empty[0]} is empty; give some text.")
+    fitted = load_model(model)
+    check_topics(fitted, topic or [], allow_new=allow_new_topics)
+    rows = classify(texts, topic, model=fitted)
+    fmt = fmt or choose_format(output, None, "csv" if output else "table")
+    if fmt == "table" and output is not None:
+        raise typer.BadParameter("a table goes to the terminal; for a file use csv, tsv, "
+                                 "jsonl or json.", param_hint="--format")
+    if fmt == "table":
+        _print_table(rows, probability_columns())
+        return
+    with open_output(output, fmt, ["text", "topic", "stance", *probability_columns()]) as writer:
+        for row in rows:
+            writer.write(row)
+
+
+def _print_table(rows: list[dict], columns: list[str]) -> None:
+    table = Table("text", "topic", "stance", *columns)
+    for row in rows:
+        text = row["text"] if len(row["text"]) <= 60 else row["text"][:57] + "..."
+        table.add_row(text, row["topic"], row["stance"], *(f"{row[c]:.3f}" for c in columns))
+    out.print(table)

@@ -1,0 +1,107 @@
+import json
+
+import numpy as np
+import pytest
+
+import stance
+from stance import ModelError, StanceWarning
+
+
+def test_round_trip_gives_the_same_predictions(model, model_dir, corpus):
+    loaded = stance.load_model(model_dir)
+    assert np.array_equal(loaded.predict_proba(corpus.X), model.predict_proba(corpus.X))
+    assert sorted(p.name for p in model_dir.iterdir()) == ["README.md", "metadata.json",
+                                                          "model.joblib"]
+
+
+def test_metadata_is_readable_without_unpickling(model_dir, corpus):
+    meta = json.loads((model_dir / "metadata.json").read_text())
+    assert meta["format"] == "stance-model" and meta["format_version"] == 1
+    assert {"stance", "scikit-learn", "numpy", "python"} <= set(meta["versions"])
+    assert meta["classes"] == ["against", "favor", "none"]
+    assert list(meta["topics"]) == ["ceasefire", "sanctions_relief"]
+    assert meta["topics"]["ceasefire"].startswith("an immediate ceasefire")
+    assert meta["training_data"]["rows"] == len(corpus)
+    assert meta["params"]["C"] == stance.StanceClassifier().C
+    assert len(meta["files"]["model.joblib"]["sha256"]) == 64
+    assert stance.read_metadata(model_dir) == meta
+    card = (model_dir / "README.md").read_text()
+    assert "## Intended uses" in card and "## Limitations" in card
+
+
+def test_tampered_model_is_refused_before_unpickling(model, tmp_path):
+    path = stance.save_model(model, tmp_path / "m")
+    with open(path / "model.joblib", "ab") as fh:
+        fh.write(b"evil")
+    with pytest.raises(ModelError, match="does not match the SHA-256 in metadata.json"):
+        stance.load_model(path)
+
+
+def test_truncated_model_is_refused(model, tmp_path):
+    path = stance.save_model(model, tmp_path / "m")
+    data = (path / "model.joblib").read_bytes()
+    (path / "model.joblib").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError, match="damaged or was changed"):
+        stance.load_model(path)
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda m: m.update(format_version=99), "uses model format 99, but this stance"),
+    (lambda m: m.update(format="other"), "does not describe a stance model"),
+])
+def test_incompatible_metadata_is_refused(model, tmp_path, change, match):
+    path = stance.save_model(model, tmp_path / "m")
+    meta = json.loads((path / "metadata.json").read_text())
+    change(meta)
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=match):
+        stance.load_model(path)
+
+
+def test_other_sklearn_version_warns(model, tmp_path):
+    path = stance.save_model(model, tmp_path / "m")
+    meta = json.loads((path / "metadata.json").read_text())
+    meta["versions"]["scikit-learn"] = "0.1"
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.warns(StanceWarning, match="saved with scikit-learn 0.1; this is scikit-learn"):
+        stance.load_model(path)
+
+
+def test_missing_pieces_are_named(tmp_path, model):
+    with pytest.raises(ModelError, match="no such model directory"):
+        stance.load_model(tmp_path / "nothing")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="has no metadata.json"):
+        stance.load_model(tmp_path / "empty")
+    path = stance.save_model(model, tmp_path / "m")
+    (path / "metadata.json").write_text("{not json")
+    with pytest.raises(ModelError, match="is not valid JSON"):
+        stance.load_model(path)
+
+
+def test_save_replaces_a_model_but_never_a_foreign_directory(model, tmp_path):
+    path = stance.save_model(model, tmp_path / "m")
+    stance.save_model(model, path)  # replacing a model is fine
+    with pytest.raises(ModelError, match="already holds a model"):
+        stance.save_model(model, path, overwrite=False)
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "cat.jpg").write_bytes(b"meow")
+    with pytest.raises(ModelError, match="is not a stance model directory"):
+        stance.save_model(model, foreign)
+    assert (foreign / "cat.jpg").read_bytes() == b"meow"
+
+
+def test_failed_save_leaves_the_old_model_intact(model, tmp_path, monkeypatch):
+    path = stance.save_model(model, tmp_path / "m")
+    before = (path / "model.joblib").read_bytes()
+
+    def explode(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("stance._persist.model_card", explode)
+    with pytest.raises(OSError, match="No space left"):
+        stance.save_model(model, path)
+    assert (path / "model.joblib").read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no temporary left behind
+    stance.load_model(path)

@@ -1,0 +1,40 @@
+import pytest
+
+import stance
+from stance import StanceError
+
+
+def test_split_keeps_statements_together(corpus):
+    train, test = stance.split_dataset(corpus, test_size=0.3, random_state=0)
+    assert len(train) + len(test) == len(corpus)
+    assert not set(train.groups) & set(test.groups)
+
+
+def test_cross_validate_groups_by_statement(corpus):
+    result = stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=3)
+    assert len(result["folds"]) == 3
+    assert 0 <= result["mean"]["f_avg"] <= 1
+    assert result["pooled"]["n"] == len(corpus)
+    assert set(result["predictions"]) <= {"favor", "against", "none"}
+    assert sum(f["n"] for f in result["folds"]) == len(corpus)
+
+
+def test_cross_validate_keeps_each_statement_in_one_fold(corpus):
+    result = stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=3)
+    for statement in set(corpus.groups):
+        assert len(set(result["fold"][corpus.groups == statement])) == 1
+    assert len(set(result["fold"])) == 3
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_splits": 1}, "n_splits=1 must be between 2 and the number of statements"),
+    ({"n_splits": 50}, r"\(18\)"),
+])
+def test_cross_validate_checks_the_number_of_folds(corpus, kwargs, match):
+    with pytest.raises(StanceError, match=match):
+        stance.cross_validate(stance.StanceClassifier(), corpus, **kwargs)
+
+
+def test_split_checks_test_size(corpus):
+    with pytest.raises(StanceError, match="test_size must be between 0 and 1"):
+        stance.split_dataset(corpus, test_size=1.5)

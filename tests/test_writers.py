@@ -1,0 +1,58 @@
+import io
+import json
+
+import pytest
+
+from stance import StanceError
+from stance._writers import RowWriter, choose_format, open_output
+
+
+@pytest.mark.parametrize("fmt, expected", [
+    ("csv", "a,b\n1,x\n"),
+    ("tsv", "a\tb\n1\tx\n"),
+    ("jsonl", '{"a": 1, "b": "x"}\n'),
+    ("json", '[\n  {"a": 1, "b": "x"}\n]\n'),
+])
+def test_formats(fmt, expected):
+    stream = io.StringIO()
+    writer = RowWriter(stream, fmt, ["a", "b"])
+    writer.write({"a": 1, "b": "x"})
+    writer.close()
+    assert stream.getvalue() == expected
+
+
+def test_json_keeps_extra_keys_csv_refuses_them():
+    stream = io.StringIO()
+    RowWriter(stream, "jsonl", ["a"]).write({"a": 1, "late": 2})
+    assert json.loads(stream.getvalue()) == {"a": 1, "late": 2}
+    with pytest.raises(StanceError, match="'late'.*write JSONL output"):
+        RowWriter(io.StringIO(), "csv", ["a"]).write({"a": 1, "late": 2})
+
+
+def test_file_appears_only_when_complete(tmp_path):
+    out = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError):
+        with open_output(out, "csv", ["a"]) as writer:
+            writer.write({"a": 1})
+            raise RuntimeError("interrupted")
+    assert list(tmp_path.iterdir()) == []
+    with open_output(out, "csv", ["a"]) as writer:
+        writer.write({"a": 1})
+    assert out.read_text() == "a\n1\n"
+
+
+def test_unwritable_output_is_a_clear_error(tmp_path):
+    with pytest.raises(StanceError, match="Cannot write .*missing/out.csv"):
+        with open_output(tmp_path / "missing" / "out.csv", "csv", ["a"]):
+            pass
+    with pytest.raises(StanceError, match="is a directory"):
+        with open_output(tmp_path, "csv", ["a"]):
+            pass
+
+
+def test_choose_format():
+    assert choose_format("x.jsonl", None, "csv") == "jsonl"
+    assert choose_format("x.txt", None, "csv") == "csv"
+    assert choose_format(None, "json", "csv") == "json"
+    with pytest.raises(StanceError, match="Unknown output format 'xml'"):
+        choose_format(None, "xml", "csv")
