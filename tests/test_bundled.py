@@ -1,0 +1,52 @@
+"""The bundled dataset keeps its own rules, and the bundled model is trained on its current version."""
+
+from pathlib import Path
+
+import pytest
+
+import stance
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "datasets" / "negotiation_stance.csv"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return stance.load_dataset(DATA)
+
+
+def test_bundled_dataset_passes_every_rule(bundled):
+    report = stance.check_dataset(bundled)
+    broken = [f"{c.rule}: {c.figure}" for c in report.checks if c.passed is not True]
+    assert not broken
+
+
+def test_bundled_dataset_uses_the_documented_values(bundled):
+    assert set(bundled.topics) == set(stance.NEGOTIATION_TOPICS)
+    assert set(bundled.extra["split"]) == {"train", "dev", "test"}
+    assert set(bundled.extra["voice"]) == {
+        "russian_official", "ukrainian_official", "us_official", "european_official",
+        "chinese_or_global_south", "analyst", "journalist", "public"}
+    assert set(bundled.extra["register"]) == {
+        "official_statement", "interview", "op_ed", "social_post", "news_report"}
+    tags = {t for v in bundled.extra["phenomena"] for t in str(v).split(";") if t}
+    assert tags <= {"negation", "sarcasm", "rhetorical_question", "conditional",
+                    "reported_speech", "implicit", "hedged", "topic_without_stance", "mixed"}
+
+
+def test_bundled_model_was_trained_on_the_current_dataset(bundled):
+    meta = stance.read_metadata(ROOT / "models")
+    assert meta["training_data"]["sha256"] == bundled.sha256, (
+        "models/ is stale: the dataset changed since the model was trained. Run python train.py.")
+    fit_rows = sum(s in ("train", "dev") for s in bundled.extra["split"])
+    assert meta["training_data"]["rows"] == fit_rows
+
+
+def test_bundled_model_loads_and_knows_the_negotiation_topics():
+    meta = stance.read_metadata()
+    assert set(meta["topics"]) == set(stance.NEGOTIATION_TOPICS)
+    model = stance.load_model()
+    assert set(model.topics_) == set(stance.NEGOTIATION_TOPICS)
+    rows = stance.classify(["Sanctions must stay until the last soldier leaves."],
+                           ["sanctions_relief"], model=model)
+    assert rows[0]["stance"] == "against"

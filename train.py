@@ -1,0 +1,68 @@
+"""Train the bundled model: the reproducible recipe behind ``models/``.
+
+    python train.py                       # writes models/ and prints test-split figures
+
+Settings are chosen by cross-validation on the train split only (folds grouped by statement);
+the chosen model is fitted on train + dev and scored once on the test split.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+import stance
+from stance.cli._tables import scores_table
+
+HERE = Path(__file__).resolve().parent
+GRID = [{"C": c} for c in (3.0, 10.0, 30.0)]
+
+err = Console(stderr=True)
+
+
+def select(train: stance.Dataset, grid: list[dict], folds: int) -> tuple[dict, list[dict]]:
+    """Cross-validate each candidate on the train split; return the best and all results."""
+    results = []
+    for params in grid:
+        with err.status(f"Cross-validating {params} ({folds} folds)"):
+            cv = stance.cross_validate(stance.StanceClassifier(random_state=0, **params), train,
+                                       n_splits=folds, random_state=0)
+        results.append({"params": params, **cv["mean"]})
+        err.print(f"  {params}: cross-validated F_avg {100 * cv['mean']['f_avg']:.2f}")
+    best = max(results, key=lambda r: r["f_avg"])
+    return best["params"], results
+
+
+def main(
+    data: Annotated[Path, typer.Option(help="The labelled dataset.")]
+    = HERE / "datasets" / "negotiation_stance.csv",
+    output: Annotated[Path, typer.Option(help="Where to write the model.")] = HERE / "models",
+    folds: Annotated[int, typer.Option(help="Cross-validation folds on the train split.")] = 5,
+) -> None:
+    """Train the bundled negotiation-stance model and print its test-split figures."""
+    dataset = stance.load_dataset(data)
+    split = dataset.extra["split"]
+    train, fit_part, test = (dataset.subset(split == "train"),
+                             dataset.subset((split == "train") | (split == "dev")),
+                             dataset.subset(split == "test"))
+    err.print(f"{data.name}: {len(train)} train, {len(fit_part) - len(train)} dev, "
+              f"{len(test)} test rows")
+    params, results = select(train, GRID, folds)
+    err.print(f"Chosen by cross-validation on the train split: {params}")
+    with err.status("Fitting on train + dev"):
+        model = stance.StanceClassifier(random_state=0, **params).fit(fit_part.X, fit_part.y)
+    evaluation = stance.evaluate(model, test)
+    evaluation["description"] = (f"the dataset's test split, {len(test)} rows; fitted on train + "
+                                 f"dev, settings chosen by {folds}-fold cross-validation on train")
+    evaluation["selection"] = results
+    stance.save_model(model, output, data=fit_part, evaluation=evaluation)
+    err.print(f"Saved the model to {output}")
+    Console().print(scores_table(evaluation, f"Test split ({len(test)} rows)"))
+
+
+if __name__ == "__main__":
+    typer.run(main)
