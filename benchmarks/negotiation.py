@@ -1,11 +1,13 @@
-"""Score a plain baseline and the default model on the negotiation dataset's test split.
+"""Score a plain baseline, the default model and the bundled model on the negotiation test split.
 
     python benchmarks/negotiation.py [DATASET]
 
-Both are fitted on train + dev and scored once on test. The baseline is one logistic regression
-per topic over word-unigram TF-IDF (scikit-learn defaults); the default model is
-``StanceClassifier()`` with the library's default settings. Prints F_avg, macro-F1 and accuracy
-overall and per topic, and the default model's accuracy on the rows carrying each phenomenon tag.
+The baseline (one logistic regression per topic over word-unigram TF-IDF, scikit-learn
+defaults) and ``StanceClassifier()`` with the library's default settings are fitted on train +
+dev; the bundled model is loaded from ``models/`` (``python train.py`` fits it on train + dev).
+All are scored once on the test split, two ways: on the labelled rows, and on every test
+statement paired with every topic, the pairs not labelled counted as ``none``. Prints F_avg,
+macro-F1 and accuracy, F_avg per topic, and accuracy per phenomenon tag.
 """
 
 from __future__ import annotations
@@ -24,54 +26,64 @@ import stance
 DEFAULT = Path(__file__).resolve().parent.parent / "datasets" / "negotiation_stance.csv"
 
 
-def baseline_predict(train: stance.Dataset, test: stance.Dataset) -> np.ndarray:
-    predicted = np.empty(len(test), dtype=object)
-    for topic in test.topics:
-        model = make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000))
-        model.fit(train.text[train.topic == topic], train.y[train.topic == topic])
-        predicted[test.topic == topic] = model.predict(test.text[test.topic == topic])
-    return predicted
+class Baseline:
+    """One word-unigram TF-IDF + logistic regression per topic."""
+
+    def fit(self, X, y):
+        self.models_ = {
+            topic: make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)).fit(
+                X[X[:, 1] == topic, 0], y[X[:, 1] == topic])
+            for topic in sorted(set(X[:, 1]))}
+        return self
+
+    def predict(self, X):
+        predicted = np.empty(len(X), dtype=object)
+        for topic, model in self.models_.items():
+            rows = X[:, 1] == topic
+            if rows.any():
+                predicted[rows] = model.predict(X[rows, 0])
+        return predicted
 
 
 def main(path: Path) -> None:
     data = stance.load_dataset(path)
     split = data.extra["split"]
     train, test = data.subset(split != "test"), data.subset(split == "test")
-    reports = {
-        "baseline (word unigrams + LR per topic)": stance.evaluate(
-            _Fixed(baseline_predict(train, test)), test),
+    every = test.complete(data.topics)
+    models = {
+        "baseline (word unigrams + LR per topic)": Baseline().fit(train.X, train.y),
+        "default StanceClassifier()": stance.StanceClassifier(random_state=0).fit(train.X,
+                                                                                   train.y),
+        "bundled model (models/)": stance.load_model(),
     }
-    model = stance.StanceClassifier(random_state=0).fit(train.X, train.y)
-    predicted = model.predict(test.X)
-    reports["default StanceClassifier()"] = stance.evaluate(model, test)
-    print(f"{path.name}: fitted on {len(train)} train+dev rows, scored on {len(test)} test rows")
-    print(f"\n{'model':42} {'F_avg':>6} {'macro-F1':>8} {'accuracy':>8}")
-    for name, r in reports.items():
-        print(f"{name:42} {100 * r['f_avg']:6.2f} {100 * r['macro_f1']:8.2f} "
-              f"{100 * r['accuracy']:8.2f}")
-    print(f"\n{'topic':24} {'n':>4} " + " ".join(f"{n.split()[0]:>9}" for n in reports)
-          + "   (F_avg)")
+    print(f"{path.name}: fitted on {len(train)} train+dev rows; test: {len(test)} labelled "
+          f"rows, {len(every)} (statement, topic) pairs in all")
+    print(f"\n{'model':40} {'labelled rows: F_avg':>20} {'macro-F1':>8} {'acc':>6}   "
+          f"{'all topics: F_avg':>17} {'macro-F1':>8} {'acc':>6}")
+    reports = {}
+    for name, model in models.items():
+        a, b = stance.evaluate(model, test), stance.evaluate(model, every)
+        reports[name] = a
+        print(f"{name:40} {100 * a['f_avg']:20.2f} {100 * a['macro_f1']:8.2f} "
+              f"{100 * a['accuracy']:6.2f}   {100 * b['f_avg']:17.2f} "
+              f"{100 * b['macro_f1']:8.2f} {100 * b['accuracy']:6.2f}")
+    print(f"\n{'F_avg on labelled rows':24} {'n':>4} " +
+          " ".join(f"{n.split()[0]:>9}" for n in reports))
     for topic in test.topics:
         print(f"{topic:24} {int((test.topic == topic).sum()):4d} " + " ".join(
             f"{100 * r['per_topic'][topic]['f_avg']:9.2f}" for r in reports.values()))
     by_tag = defaultdict(list)
     for i, tags in enumerate(test.extra["phenomena"]):
-        for tag in str(tags or "").split(";") if tags else ["(no tag)"]:
+        for tag in str(tags).split(";") if tags else ["(no tag)"]:
             by_tag[tag].append(i)
-    print(f"\n{'phenomenon':22} {'rows':>5} {'accuracy':>8}   (default model, test split)")
-    for tag, rows in sorted(by_tag.items(), key=lambda kv: np.mean(predicted[kv[1]] ==
-                                                                   test.y[kv[1]])):
-        print(f"{tag:22} {len(rows):5d} {100 * np.mean(predicted[rows] == test.y[rows]):8.2f}")
-
-
-class _Fixed:
-    """Stand-in model that returns given predictions, so both reports use stance.evaluate."""
-
-    def __init__(self, predicted):
-        self.predicted = predicted
-
-    def predict(self, X):
-        return self.predicted
+    names = list(models)[1:]
+    predicted = {n: models[n].predict(test.X) for n in names}
+    print(f"\n{'accuracy by phenomenon':24} {'rows':>4} " +
+          " ".join(f"{n.split()[0]:>9}" for n in names))
+    for tag, rows in sorted(by_tag.items(), key=lambda kv: np.mean(
+            predicted[names[0]][kv[1]] == test.y[kv[1]])):
+        print(f"{tag:24} {len(rows):4d} " + " ".join(
+            f"{100 * np.mean(predicted[n][rows] == test.y[rows]):9.2f}" for n in names))
 
 
 if __name__ == "__main__":

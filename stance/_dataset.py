@@ -92,6 +92,41 @@ class Dataset:
         """The distinct topics, sorted."""
         return sorted(set(self.topic.tolist()))
 
+    def complete(self, topics: Sequence[str] | None = None) -> Dataset:
+        """Label every statement on every topic, adding the missing pairs as ``none``.
+
+        Use it when each statement is labelled on every topic it touches (as in the bundled
+        dataset), so that a missing (statement, topic) pair means the statement does not touch
+        the topic, whose stance is then ``none``. The added rows come after the existing ones;
+        their ``extra`` columns are empty and their ``line`` is the statement's first line.
+
+        Examples
+        --------
+        >>> data = Dataset.from_records([
+        ...     {"text": "Lift the sanctions.", "topic": "sanctions_relief", "stance": "favor"},
+        ...     {"text": "No truce now.", "topic": "ceasefire", "stance": "against"}])
+        >>> full = data.complete()
+        >>> len(full), list(full.y[2:])
+        (4, ['none', 'none'])
+        """
+        every = sorted(set(self.topic.tolist()) | set(topics or []))
+        have = set(zip(self.id.tolist(), self.topic.tolist()))
+        first: dict[str, int] = {}
+        for i, key in enumerate(self.id.tolist()):
+            first.setdefault(key, i)
+        add = [(first[key], topic) for key in first for topic in every if (key, topic) not in have]
+        rows = np.array([i for i, _ in add], dtype=np.int64)
+        n = len(add)
+        return Dataset(
+            text=np.concatenate([self.text, self.text[rows]]),
+            topic=np.concatenate([self.topic, _array([t for _, t in add])]),
+            stance=None if self.stance is None else np.concatenate(
+                [self.stance, _array(["none"] * n)]),
+            id=np.concatenate([self.id, self.id[rows]]),
+            line=np.concatenate([self.line, self.line[rows]]),
+            extra={k: np.concatenate([v, _array([None] * n)]) for k, v in self.extra.items()},
+            source=self.source, sha256=self.sha256)
+
     def subset(self, rows: Sequence[int] | np.ndarray) -> Dataset:
         """Return the rows at the given indices (or boolean mask) as a new dataset."""
         pick = lambda a: a[rows]  # noqa: E731

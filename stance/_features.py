@@ -43,8 +43,8 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
     """Shared word and character TF-IDF features plus a per-topic copy of them.
 
     Each row gets three blocks: the TF-IDF features of its text (shared by all topics), the same
-    features placed in the block of the row's topic (zero elsewhere), and a one-hot indicator of
-    the topic. A linear model over them learns what holds for every topic and what is specific to
+    features placed in the block of the row's topic (zero elsewhere; a topic's block holds only
+    the n-grams seen with that topic in training), and a one-hot indicator of the topic. A linear model over them learns what holds for every topic and what is specific to
     one ("frustratingly easy" domain adaptation). A topic not seen in ``fit`` gets only the shared
     block.
 
@@ -69,6 +69,9 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
         The topics seen in ``fit``, sorted.
     n_text_features_ : int
         The size of the shared block.
+    block_columns_ : list of ndarray
+        For each topic, the shared-feature columns seen with it in training: the columns of its
+        block.
 
     Examples
     --------
@@ -87,6 +90,11 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
         self.topic_copies = topic_copies
 
     def fit(self, X, y=None):
+        self.fit_transform(X)
+        return self
+
+    def fit_transform(self, X, y=None) -> sp.csr_matrix:
+        """Fit the vectorizers and the topic blocks on ``X`` and return its features."""
         texts, topics = split_pairs(X)
         common = {"sublinear_tf": self.sublinear_tf, "min_df": self.min_df, "dtype": np.float32}
         self.vectorizer_ = FeatureUnion([
@@ -97,32 +105,52 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
         self.vectorizer_.fit(list(dict.fromkeys(texts)))  # each statement once, in order
         self.topics_ = np.array(sorted(set(topics)), dtype=object)
         self.n_text_features_ = sum(len(v.vocabulary_) for _, v in self.vectorizer_.transformer_list)
-        return self
+        shared = self.vectorizer_.transform(texts).tocsr()
+        index = self.topic_index(topics)
+        # A topic's block holds only the n-grams seen with that topic in training: the others
+        # could never get a weight, and leaving them out makes fitting faster.
+        self.block_columns_ = [np.unique(shared[index == t].indices).astype(np.int32)
+                               for t in range(len(self.topics_))]
+        return self._assemble(shared, index)
 
     def topic_index(self, topics) -> np.ndarray:
         """Return the index of each topic in ``topics_``, or -1 for a topic not seen in fit."""
-        check_is_fitted(self)
+        check_is_fitted(self, "topics_")
         lookup = {topic: i for i, topic in enumerate(self.topics_)}
         return np.array([lookup.get(topic, -1) for topic in topics], dtype=np.int64)
 
     def transform(self, X) -> sp.csr_matrix:
         texts, topics = split_pairs(X)
-        shared = self.vectorizer_.transform(texts).tocsr()
+        check_is_fitted(self, "vectorizer_")
+        return self._assemble(self.vectorizer_.transform(texts).tocsr(),
+                              self.topic_index(topics))
+
+    def _assemble(self, shared: sp.csr_matrix, index: np.ndarray) -> sp.csr_matrix:
         if not self.topic_copies:
             return shared
-        return sp.hstack([shared, *self._topic_blocks(shared, self.topic_index(topics))],
+        return sp.hstack([shared, self._topic_block(shared, index), self._indicator(index)],
                          format="csr")
 
-    def _topic_blocks(self, shared: sp.csr_matrix, index: np.ndarray):
-        n, d = shared.shape
-        k = len(self.topics_)
-        counts = np.diff(shared.indptr) * (index >= 0)
-        keep = np.repeat(index >= 0, np.diff(shared.indptr))
-        offset = np.repeat(index, np.diff(shared.indptr))[keep].astype(np.int64) * d
-        indptr = np.concatenate([[0], np.cumsum(counts)])
-        copies = sp.csr_matrix((shared.data[keep], shared.indices[keep] + offset, indptr),
-                               shape=(n, d * k))
+    def _topic_block(self, shared: sp.csr_matrix, index: np.ndarray) -> sp.csr_matrix:
+        sizes = [len(cols) for cols in self.block_columns_]
+        offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        row_of = np.repeat(np.arange(shared.shape[0]), np.diff(shared.indptr))
+        topic_of = index[row_of]
+        column = np.full(len(shared.indices), -1, dtype=np.int64)
+        for t, cols in enumerate(self.block_columns_):
+            entries = np.flatnonzero(topic_of == t)
+            if not len(entries) or not len(cols):
+                continue
+            pos = np.minimum(np.searchsorted(cols, shared.indices[entries]), len(cols) - 1)
+            hit = cols[pos] == shared.indices[entries]
+            column[entries[hit]] = offsets[t] + pos[hit]
+        keep = column >= 0
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(row_of[keep],
+                                                            minlength=shared.shape[0]))])
+        return sp.csr_matrix((shared.data[keep], column[keep], indptr),
+                             shape=(shared.shape[0], int(offsets[-1])))
+
+    def _indicator(self, index: np.ndarray) -> sp.csr_matrix:
         rows = np.flatnonzero(index >= 0)
-        onehot = sp.csr_matrix((np.ones(len(rows), dtype=shared.dtype), (rows, index[rows])),
-                               shape=(n, k))
-        return copies, onehot
+        return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, index[rows])),
+                             shape=(len(index), len(self.topics_)))

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._errors import StanceError, StanceWarning
@@ -39,6 +40,16 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None, default="balanced"
         Weight classes inversely to their frequency.
+    off_topic : int, default=0
+        Learn which topics a statement is about. Each training statement is paired with up to
+        this many topics it is not labelled on (drawn with ``random_state``); a relevance model
+        over the topic-specific features learns to tell these pairs from the labelled ones, and
+        its probability ``r`` that the statement is about the topic gates the stance:
+        P(favor) = r * P(favor | about it), likewise against, and P(none) takes the rest. Use
+        it when a statement's missing topics are topics it does not touch, so that scoring a
+        statement on every topic answers ``none`` for the topics it is not about. 0 disables it.
+    relevance_C : float, default=100.0
+        Inverse regularisation strength of the relevance model (with ``off_topic`` > 0).
     max_iter : int, default=1000
         Iteration limit of the solver.
     unseen_topic : {"warn", "error", "ignore"}, default="warn"
@@ -56,7 +67,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     features_ : TopicFeatures
         The fitted feature extractor.
     classifier_ : LogisticRegression
-        The fitted linear model (its ``coef_`` stored sparse).
+        The fitted stance model (its ``coef_`` stored sparse).
+    relevance_ : LogisticRegression or None
+        The relevance model over the topic-specific features (None when ``off_topic=0``).
 
     Examples
     --------
@@ -70,7 +83,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=1,
                  sublinear_tf=True, topic_copies=True, C=10.0, class_weight="balanced",
-                 max_iter=1000, unseen_topic="warn", random_state=None):
+                 off_topic=0, relevance_C=100.0, max_iter=1000, unseen_topic="warn",
+                 random_state=None):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
@@ -78,6 +92,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.topic_copies = topic_copies
         self.C = C
         self.class_weight = class_weight
+        self.off_topic = off_topic
+        self.relevance_C = relevance_C
         self.max_iter = max_iter
         self.unseen_topic = unseen_topic
         self.random_state = random_state
@@ -87,40 +103,84 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.unseen_topic not in _UNSEEN:
             raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
                               f"{', '.join(_UNSEEN)}.")
-        split_pairs(X)
+        texts, topics = split_pairs(X)
         labels = _labels(y)
-        if len(labels) != len(X):
-            raise StanceError(f"X has {len(X)} rows but y has {len(labels)} labels.")
+        if len(labels) != len(texts):
+            raise StanceError(f"X has {len(texts)} rows but y has {len(labels)} labels.")
         if len(set(labels)) < 2:
             raise StanceError(f"Training needs at least two different labels; got only "
                               f"{sorted(set(labels))}. Add rows with other stances.")
+        if not isinstance(self.off_topic, (int, np.integer)) or self.off_topic < 0:
+            raise StanceError(f"off_topic={self.off_topic!r} must be a whole number >= 0.")
+        if self.off_topic and not self.topic_copies:
+            raise StanceError("off_topic > 0 needs topic_copies=True: the relevance model reads "
+                              "the topic-specific features.")
+        pairs = np.column_stack([texts, topics])
+        extra = _off_topic_pairs(texts, topics, self.off_topic,
+                                 check_random_state(self.random_state))
         self.features_ = TopicFeatures(
             word_ngram_range=self.word_ngram_range, char_ngram_range=self.char_ngram_range,
             min_df=self.min_df, sublinear_tf=self.sublinear_tf, topic_copies=self.topic_copies,
-        ).fit(X)
+        )
+        Z = self.features_.fit_transform(np.concatenate([pairs, extra]))
         self.classifier_ = LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
             solver="newton-cg", random_state=self.random_state,
-        ).fit(self.features_.transform(X), labels)
+        ).fit(Z[:len(pairs)], labels)
+        self.relevance_ = None
+        if len(extra):
+            about = np.r_[np.ones(len(pairs), dtype=int), np.zeros(len(extra), dtype=int)]
+            self.relevance_ = LogisticRegression(
+                C=self.relevance_C, max_iter=self.max_iter, solver="newton-cg",
+            ).fit(self._topic_part(Z), about)
+            self.relevance_.sparsify()
         self.classifier_.sparsify()
         self.classes_ = self.classifier_.classes_.astype(object)
         self.topics_ = self.features_.topics_
         return self
 
     def decision_function(self, X) -> np.ndarray:
-        """Return the linear scores, shape (n_samples, n_classes), columns as ``classes_``."""
-        check_is_fitted(self)
-        _, topics = split_pairs(X)
-        self._check_topics(topics)
-        scores = self.classifier_.decision_function(self.features_.transform(X))
+        """Return the stance model's linear scores, shape (n_samples, n_classes).
+
+        Columns follow ``classes_``. These are the scores before the relevance gate (see
+        ``off_topic``); ``predict_proba`` and ``predict`` include it.
+        """
+        scores = self.classifier_.decision_function(self._features(X))
         return scores if scores.ndim == 2 else np.column_stack([-scores, scores])
 
     def predict_proba(self, X) -> np.ndarray:
         """Return label probabilities, shape (n_samples, n_classes); each row sums to 1."""
+        Z = self._features(X)
+        proba = self.classifier_.predict_proba(Z)
+        if self.relevance_ is None or "none" not in self.classes_:
+            return proba
+        about = self._about(Z)
+        gated = proba * about[:, None]
+        gated[:, list(self.classes_).index("none")] += 1.0 - about
+        return gated
+
+    def relevance(self, X) -> np.ndarray:
+        """Return the probability that each statement is about its topic.
+
+        It is 1.0 without a relevance model (``off_topic=0``) and for topics not seen in fit.
+        """
+        return self._about(self._features(X))
+
+    def _about(self, Z) -> np.ndarray:
+        if self.relevance_ is None:
+            return np.ones(Z.shape[0])
+        about = self.relevance_.predict_proba(self._topic_part(Z))[:, 1]
+        seen = np.asarray(Z[:, -len(self.topics_):].sum(axis=1)).ravel() > 0
+        return np.where(seen, about, 1.0)
+
+    def _features(self, X):
         check_is_fitted(self)
         _, topics = split_pairs(X)
         self._check_topics(topics)
-        return self.classifier_.predict_proba(self.features_.transform(X))
+        return self.features_.transform(X)
+
+    def _topic_part(self, Z):
+        return Z[:, self.features_.n_text_features_:]
 
     def predict(self, X) -> np.ndarray:
         """Return the most likely label of each (text, topic) pair."""
@@ -137,6 +197,22 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         warnings.warn(f"Topic(s) {', '.join(map(repr, unseen))} were not seen in training; "
                       f"predicting from the features shared by all topics. Known topics: {known}.",
                       StanceWarning, stacklevel=3)
+
+
+def _off_topic_pairs(texts, topics, k: int, rng) -> np.ndarray:
+    """Pair each statement with up to ``k`` topics it is not labelled on, drawn at random."""
+    if not k:
+        return np.empty((0, 2), dtype=object)
+    labelled: dict[str, set] = {}
+    for text, topic in zip(texts, topics):
+        labelled.setdefault(text, set()).add(topic)
+    every = sorted(set(topics))
+    extra = []
+    for text, own in labelled.items():
+        others = [t for t in every if t not in own]
+        for topic in rng.permutation(others)[:k] if others else []:
+            extra.append((text, topic))
+    return np.array(extra, dtype=object).reshape(-1, 2)
 
 
 def _labels(y) -> np.ndarray:

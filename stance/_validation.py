@@ -31,7 +31,7 @@ def split_dataset(data: Dataset, *, test_size: float = 0.2,
 
 
 def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
-                   random_state: int | None = 0) -> dict:
+                   random_state: int | None = 0, all_topics: bool = False) -> dict:
     """Cross-validate an estimator with folds grouped by statement and stratified by topic and label.
 
     Parameters
@@ -44,6 +44,10 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         The number of folds.
     random_state : int or None, default=0
         Seed for shuffling the statements into folds.
+    all_topics : bool, default=False
+        Also score each held-out statement on every topic it is not labelled on, counted as
+        ``none`` (see :meth:`Dataset.complete`): how the model does when asked about every
+        topic. The fold means go under ``all_topics``.
 
     Returns
     -------
@@ -68,17 +72,28 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     predicted = np.empty(len(data), dtype=object)
     fold_of_row = np.empty(len(data), dtype=np.int64)
-    fold_scores = []
+    fold_scores, complete_scores = [], []
     for k, (train, test) in enumerate(folds.split(data.X, strata, groups=data.groups)):
         fold_of_row[test] = k
         model = clone(estimator).fit(data.X[train], data.y[train])
         predicted[test] = model.predict(data.X[test])
         fold_scores.append(stance_scores(data.y[test], predicted[test]))
+        if all_topics:
+            held_out = data.subset(test).complete(data.topics)
+            added = held_out.subset(np.arange(len(test), len(held_out)))
+            complete_scores.append(stance_scores(
+                held_out.y, np.concatenate([predicted[test], model.predict(added.X)])))
+    extra = {"all_topics": _means(complete_scores)} if all_topics else {}
     return {
         "folds": fold_scores,
-        "mean": {k: float(np.mean([f[k] for f in fold_scores])) for k in _SCORES},
+        "mean": _means(fold_scores),
         "std": {k: float(np.std([f[k] for f in fold_scores])) for k in _SCORES},
         "pooled": score_predictions(data, predicted),
         "predictions": predicted,
         "fold": fold_of_row,
+        **extra,
     }
+
+
+def _means(scores: list[dict]) -> dict:
+    return {k: float(np.mean([s[k] for s in scores])) for k in _SCORES}

@@ -90,6 +90,11 @@ def test_topics_and_info(model_dir):
 @pytest.mark.parametrize("args, message", [
     (["train", "missing.csv"], "missing.csv: no such file"),
     (["evaluate", "{bad}", "-m", "{model}"], "line 2: unknown stance 'pro'"),
+    (["train", "{empty_text}"], "line 3: the 'text' column is empty"),
+    (["train", "{no_column}"], "no column 'stance' (the file has: text, topic, label)"),
+    (["train", "{latin}"], "line 2: the bytes b'\\xe9' at column 4 are not valid utf-8"),
+    (["train", "{empty}"], "is empty"),
+    (["predict", "-i", "{latin}", "-m", "{model}"], "line 2: the bytes"),
     (["evaluate", "{dir}", "-m", "{model}"], "is a directory"),
     (["predict", "x", "-m", "{dir}/nothing"], "no such model directory"),
     (["info", "{dir}"], "has no metadata.json"),
@@ -97,7 +102,16 @@ def test_topics_and_info(model_dir):
 def test_user_errors_exit_1_with_one_line(args, message, tmp_path, model_dir):
     bad = write_csv(tmp_path / "bad.csv", [("x", "ceasefire", "pro")],
                     header=("text", "topic", "stance"))
-    args = [a.format(bad=bad, model=model_dir, dir=tmp_path) for a in args]
+    files = {
+        "empty_text": write_csv(tmp_path / "e.csv", [("a", "t", "favor"), ("", "t", "none")],
+                                header=("text", "topic", "stance")),
+        "no_column": write_csv(tmp_path / "c.csv", [("a", "t", "favor")],
+                               header=("text", "topic", "label")),
+    }
+    (tmp_path / "latin.csv").write_bytes(b"text,topic,stance\ncaf\xe9,t,favor\n")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    args = [a.format(bad=bad, model=model_dir, dir=tmp_path, latin=tmp_path / "latin.csv",
+                     empty=tmp_path / "empty.csv", **files) for a in args]
     result = run(*args)
     assert result.exit_code == 1, result.output
     assert message in result.stderr

@@ -69,3 +69,13 @@ def test_subset_and_from_records(corpus):
     assert list(part.y) == ["favor", "against"]
     with pytest.raises(DataError, match=r"<records>, line 1: unknown stance 'maybe'"):
         Dataset.from_records([{"text": "x", "topic": "t", "stance": "maybe"}])
+
+
+def test_complete_adds_missing_topics_as_none(corpus):
+    full = corpus.complete()
+    assert len(full) == 18 * 2  # 18 statements, 2 topics each
+    assert len(set(zip(full.id, full.topic))) == len(full)
+    added = full.subset(slice(len(corpus), None))
+    assert set(added.y) == {"none"}
+    assert list(full.y[:len(corpus)]) == list(corpus.y)
+    assert len(corpus.complete(["ceasefire", "sanctions_relief", "nato"])) == 18 * 3

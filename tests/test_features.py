@@ -6,17 +6,36 @@ from stance._features import split_pairs
 
 
 def test_each_row_gets_shared_block_its_topic_copy_and_indicator():
-    X = [("lift sanctions", "a"), ("lift sanctions", "b"), ("lift sanctions", "new")]
+    X = [("lift sanctions", "a"), ("keep sanctions", "b"), ("lift sanctions", "new")]
     features = TopicFeatures().fit(X[:2])
     Z = features.transform(X).toarray()
     d = features.n_text_features_
-    assert Z.shape == (3, d * 3 + 2)
+    a_cols, b_cols = features.block_columns_
+    assert Z.shape == (3, d + len(a_cols) + len(b_cols) + 2)
     shared = Z[:, :d]
-    assert np.allclose(shared[0], shared[1]) and np.allclose(shared[0], shared[2])
-    assert np.allclose(Z[0, d:2 * d], shared[0]) and not Z[0, 2 * d:3 * d].any()
-    assert np.allclose(Z[1, 2 * d:3 * d], shared[1]) and not Z[1, d:2 * d].any()
-    assert list(Z[:, -2:].tolist()) == [[1, 0], [0, 1], [0, 0]]
+    assert np.allclose(shared[0], shared[2])
+    block_a, block_b = Z[:, d:d + len(a_cols)], Z[:, d + len(a_cols):-2]
+    assert np.allclose(block_a[0], shared[0, a_cols]) and not block_b[0].any()
+    assert np.allclose(block_b[1], shared[1, b_cols]) and not block_a[1].any()
+    assert Z[:, -2:].tolist() == [[1, 0], [0, 1], [0, 0]]
     assert not Z[2, d:].any()  # an unseen topic gets the shared block only
+
+
+def test_a_topic_block_keeps_only_ngrams_seen_with_that_topic():
+    features = TopicFeatures().fit([("lift sanctions", "a"), ("keep sanctions", "b")])
+    Z = features.transform([("keep sanctions", "a")]).toarray()[0]
+    d = features.n_text_features_
+    a_cols = features.block_columns_[0]
+    keep = features.vectorizer_.transformer_list[0][1].vocabulary_["keep"]
+    assert keep not in a_cols  # "keep" was only seen with topic b
+    assert np.allclose(Z[d:d + len(a_cols)], Z[a_cols])
+    assert np.count_nonzero(Z[d:d + len(a_cols)]) < np.count_nonzero(Z[:d])
+
+
+def test_fit_transform_equals_fit_then_transform():
+    X = [("lift sanctions now", "a"), ("no truce", "b"), ("lift sanctions now", "b")]
+    assert np.allclose(TopicFeatures().fit_transform(X).toarray(),
+                       TopicFeatures().fit(X).transform(X).toarray())
 
 
 def test_without_topic_copies_only_shared_features():

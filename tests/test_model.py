@@ -74,3 +74,28 @@ def test_sklearn_contract(model, corpus):
     assert np.array_equal(copy.predict_proba(corpus.X), model.predict_proba(corpus.X))
     with pytest.raises(TypeError):
         StanceClassifier(1.0)  # parameters are keyword-only
+
+
+def test_off_topic_teaches_none_for_topics_a_statement_does_not_touch(corpus):
+    # The corpus labels most statements on one topic; with off_topic=1 a relevance model learns
+    # that a statement about sanctions says nothing about a ceasefire, and the reverse.
+    plain = StanceClassifier(random_state=0).fit(corpus.X, corpus.y)
+    gated = StanceClassifier(off_topic=1, random_state=0).fit(corpus.X, corpus.y)
+    crossed = [("Lift the sanctions now, they only hurt our farmers.", "ceasefire"),
+               ("We call for an immediate truce.", "sanctions_relief")]
+    assert list(gated.predict(crossed)) == ["none", "none"]
+    assert list(plain.predict(crossed)) != ["none", "none"]
+    assert (gated.relevance(crossed) < 0.5).all()
+    assert (gated.relevance(corpus.X[:6]) > 0.5).all()
+    assert list(gated.predict(corpus.X)) == list(corpus.y)
+    proba = gated.predict_proba(np.array(crossed, dtype=object))
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    with pytest.warns(StanceWarning):
+        assert gated.relevance([("Lift the sanctions now.", "nato")])[0] == 1.0
+
+
+def test_off_topic_must_be_a_count_and_needs_topic_copies(corpus):
+    with pytest.raises(StanceError, match="off_topic=-1 must be a whole number >= 0"):
+        StanceClassifier(off_topic=-1).fit(corpus.X, corpus.y)
+    with pytest.raises(StanceError, match="off_topic > 0 needs topic_copies=True"):
+        StanceClassifier(off_topic=1, topic_copies=False).fit(corpus.X, corpus.y)

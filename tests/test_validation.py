@@ -38,3 +38,11 @@ def test_cross_validate_checks_the_number_of_folds(corpus, kwargs, match):
 def test_split_checks_test_size(corpus):
     with pytest.raises(StanceError, match="test_size must be between 0 and 1"):
         stance.split_dataset(corpus, test_size=1.5)
+
+
+def test_cross_validate_can_score_every_topic(corpus):
+    result = stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=3,
+                                   all_topics=True)
+    assert set(result["all_topics"]) == {"f_avg", "macro_f1", "accuracy"}
+    assert "all_topics" not in stance.cross_validate(stance.StanceClassifier(), corpus,
+                                                     n_splits=3)

@@ -97,8 +97,13 @@ def predict_cli(
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:
-    table = Table("text", "topic", "stance", *columns)
-    for row in rows:
-        text = row["text"] if len(row["text"]) <= 60 else row["text"][:57] + "..."
-        table.add_row(text, row["topic"], row["stance"], *(f"{row[c]:.3f}" for c in columns))
-    out.print(table)
+    """One small table per statement, the statement as its title."""
+    for text in dict.fromkeys(row["text"] for row in rows):
+        table = Table(title=text, title_justify="left", title_style="bold")
+        table.add_column("topic", no_wrap=True)
+        for name in ("stance", *columns):
+            table.add_column(name, justify="left" if name == "stance" else "right")
+        for row in rows:
+            if row["text"] == text:
+                table.add_row(row["topic"], row["stance"], *(f"{row[c]:.3f}" for c in columns))
+        out.print(table)
