@@ -50,10 +50,10 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    word_ngram_range : tuple of int, default=(1, 2)
-        The word n-gram lengths.
-    char_ngram_range : tuple of int, default=(2, 5)
-        The character n-gram lengths (within word boundaries).
+    word_ngram_range : tuple of int or None, default=(1, 2)
+        The word n-gram lengths; None leaves word n-grams out.
+    char_ngram_range : tuple of int or None, default=(2, 5)
+        The character n-gram lengths (within word boundaries); None leaves them out.
     min_df : int, default=1
         Ignore n-grams found in fewer statements.
     sublinear_tf : bool, default=True
@@ -97,11 +97,18 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
         """Fit the vectorizers and the topic blocks on ``X`` and return its features."""
         texts, topics = split_pairs(X)
         common = {"sublinear_tf": self.sublinear_tf, "min_df": self.min_df, "dtype": np.float32}
-        self.vectorizer_ = FeatureUnion([
-            ("word", TfidfVectorizer(ngram_range=tuple(self.word_ngram_range), **common)),
-            ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(self.char_ngram_range),
-                                     **common)),
-        ])
+        parts = []
+        if self.word_ngram_range is not None:
+            parts.append(("word", TfidfVectorizer(ngram_range=tuple(self.word_ngram_range),
+                                                  **common)))
+        if self.char_ngram_range is not None:
+            parts.append(("char", TfidfVectorizer(analyzer="char_wb",
+                                                  ngram_range=tuple(self.char_ngram_range),
+                                                  **common)))
+        if not parts:
+            raise StanceError("word_ngram_range and char_ngram_range are both None: keep at "
+                              "least one kind of n-gram.")
+        self.vectorizer_ = FeatureUnion(parts)
         self.vectorizer_.fit(list(dict.fromkeys(texts)))  # each statement once, in order
         self.topics_ = np.array(sorted(set(topics)), dtype=object)
         self.n_text_features_ = sum(len(v.vocabulary_) for _, v in self.vectorizer_.transformer_list)

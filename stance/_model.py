@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils import check_random_state
@@ -26,10 +27,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     Parameters
     ----------
-    word_ngram_range : tuple of int, default=(1, 2)
-        Word n-gram lengths.
-    char_ngram_range : tuple of int, default=(2, 5)
-        Character n-gram lengths, within word boundaries.
+    word_ngram_range : tuple of int or None, default=(1, 2)
+        Word n-gram lengths; None leaves word n-grams out.
+    char_ngram_range : tuple of int or None, default=(2, 5)
+        Character n-gram lengths, within word boundaries; None leaves them out.
     min_df : int, default=1
         Ignore n-grams found in fewer training statements.
     sublinear_tf : bool, default=True
@@ -50,13 +51,19 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         statement on every topic answers ``none`` for the topics it is not about. 0 disables it.
     relevance_C : float, default=100.0
         Inverse regularisation strength of the relevance model (with ``off_topic`` > 0).
+    unseen_none_bias : float, default=-2.5
+        A topic not seen in ``fit`` is scored by averaging the scores the statement gets on
+        every known topic, plus this bias on ``none``: without topic-specific evidence the
+        model otherwise answers ``none`` for nearly everything. The default was chosen by
+        leave-one-topic-out cross-validation on the SemEval-2016 training tweets (F_avg 23.9
+        with 0, 42.8 with -2.5 on the held-out topics).
     max_iter : int, default=1000
         Iteration limit of the solver.
     unseen_topic : {"warn", "error", "ignore"}, default="warn"
         What to do when asked about a topic not seen in ``fit``: predict from the shared features
         and warn (or stay silent), or raise a :class:`StanceError` listing the known topics.
     random_state : int or None, default=None
-        Seed for any randomness in fitting (the default solver is deterministic).
+        Seed for drawing the off-topic pairs (``off_topic``); the solver is deterministic.
 
     Attributes
     ----------
@@ -83,8 +90,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=1,
                  sublinear_tf=True, topic_copies=True, C=10.0, class_weight="balanced",
-                 off_topic=0, relevance_C=100.0, max_iter=1000, unseen_topic="warn",
-                 random_state=None):
+                 off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, max_iter=1000,
+                 unseen_topic="warn", random_state=None):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
@@ -94,6 +101,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.off_topic = off_topic
         self.relevance_C = relevance_C
+        self.unseen_none_bias = unseen_none_bias
         self.max_iter = max_iter
         self.unseen_topic = unseen_topic
         self.random_state = random_state
@@ -124,8 +132,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         )
         Z = self.features_.fit_transform(np.concatenate([pairs, extra]))
         self.classifier_ = LogisticRegression(
-            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter,
-            solver="newton-cg", random_state=self.random_state,
+            C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, solver="newton-cg",
         ).fit(Z[:len(pairs)], labels)
         self.relevance_ = None
         if len(extra):
@@ -140,18 +147,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X) -> np.ndarray:
-        """Return the stance model's linear scores, shape (n_samples, n_classes).
+        """Return the stance model's scores, shape (n_samples, n_classes), columns as ``classes_``.
 
-        Columns follow ``classes_``. These are the scores before the relevance gate (see
-        ``off_topic``); ``predict_proba`` and ``predict`` include it.
+        Their softmax gives the probabilities before the relevance gate (see ``off_topic``);
+        ``predict_proba`` and ``predict`` include the gate.
         """
-        scores = self.classifier_.decision_function(self._features(X))
-        return scores if scores.ndim == 2 else np.column_stack([-scores, scores])
+        return self._scores(X)[0]
 
     def predict_proba(self, X) -> np.ndarray:
         """Return label probabilities, shape (n_samples, n_classes); each row sums to 1."""
-        Z = self._features(X)
-        proba = self.classifier_.predict_proba(Z)
+        scores, Z = self._scores(X)
+        proba = softmax(scores, axis=1)
         if self.relevance_ is None or "none" not in self.classes_:
             return proba
         about = self._about(Z)
@@ -159,12 +165,33 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         gated[:, list(self.classes_).index("none")] += 1.0 - about
         return gated
 
+    def _scores(self, X):
+        """Logits of the stance model and the feature matrix, for (text, topic) pairs."""
+        check_is_fitted(self)
+        texts, topics = split_pairs(X)
+        self._check_topics(topics)
+        Z = self.features_.transform(X)
+        scores = self._logits(Z)
+        unseen = self.features_.topic_index(topics) < 0
+        if unseen.any() and self.topic_copies:
+            scores[unseen] = np.mean([
+                self._logits(self.features_.transform(np.column_stack(
+                    [texts[unseen], np.full(unseen.sum(), topic, dtype=object)])))
+                for topic in self.topics_], axis=0)
+            if "none" in self.classes_:
+                scores[unseen, list(self.classes_).index("none")] += self.unseen_none_bias
+        return scores, Z
+
+    def _logits(self, Z) -> np.ndarray:
+        scores = self.classifier_.decision_function(Z)
+        return scores if scores.ndim == 2 else np.column_stack([np.zeros_like(scores), scores])
+
     def relevance(self, X) -> np.ndarray:
         """Return the probability that each statement is about its topic.
 
         It is 1.0 without a relevance model (``off_topic=0``) and for topics not seen in fit.
         """
-        return self._about(self._features(X))
+        return self._about(self._scores(X)[1])
 
     def _about(self, Z) -> np.ndarray:
         if self.relevance_ is None:
@@ -172,12 +199,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         about = self.relevance_.predict_proba(self._topic_part(Z))[:, 1]
         seen = np.asarray(Z[:, -len(self.topics_):].sum(axis=1)).ravel() > 0
         return np.where(seen, about, 1.0)
-
-    def _features(self, X):
-        check_is_fitted(self)
-        _, topics = split_pairs(X)
-        self._check_topics(topics)
-        return self.features_.transform(X)
 
     def _topic_part(self, Z):
         return Z[:, self.features_.n_text_features_:]

@@ -99,3 +99,12 @@ def test_off_topic_must_be_a_count_and_needs_topic_copies(corpus):
         StanceClassifier(off_topic=-1).fit(corpus.X, corpus.y)
     with pytest.raises(StanceError, match="off_topic > 0 needs topic_copies=True"):
         StanceClassifier(off_topic=1, topic_copies=False).fit(corpus.X, corpus.y)
+
+
+def test_unseen_topic_averages_the_known_topics_and_leans_away_from_none(model):
+    text = "Lift the sanctions now."
+    with pytest.warns(StanceWarning):
+        scores = model.decision_function([(text, "nato")])[0]
+    expected = model.decision_function([(text, t) for t in model.topics_]).mean(axis=0)
+    expected[list(model.classes_).index("none")] += model.unseen_none_bias
+    assert np.allclose(scores, expected)
