@@ -2,7 +2,7 @@
 
     python benchmarks/semeval2016.py ../shared/benchmarks/semeval2016 [--ablation] [--no-record]
 
-Fits ``StanceClassifier()`` (default settings) on ``train.csv``,
+Fits ``StanceClassifier()`` (default settings, or ``--preset fast``/``large``) on ``train.csv``,
 scores ``test.csv`` (subtask A) and ``test_taskB.csv`` (subtask B, the topic "Donald Trump",
 unseen in training), prints F_avg, macro-F1 and per-topic figures and the fit time, and appends
 a row to the results table in ``benchmarks/README.md``. ``--ablation`` also fits the defaults
@@ -68,12 +68,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="folder with train.csv and test.csv")
     parser.add_argument("--ablation", action="store_true", help="also run the ablations")
+    parser.add_argument("--preset", default="default", choices=sorted(stance.PRESETS),
+                        help="parameter preset to fit (default: the library defaults)")
     parser.add_argument("--no-record", action="store_true", help="do not touch README.md")
     args = parser.parse_args()
     train = stance.load_dataset(args.directory / "train.csv")
     test = stance.load_dataset(args.directory / "test.csv")
     trump = stance.load_dataset(args.directory / "test_taskB.csv")
-    model, seconds = fit(train)
+    model, seconds = fit(train, **stance.PRESETS[args.preset])
     a, b = score(model, test), score(model, trump)
     print(f"SemEval-2016 subtask A test ({a['n']} tweets): F_avg {100 * a['f_avg']:.2f}, "
           f"macro-F1 {100 * a['macro_f1']:.2f}, accuracy {100 * a['accuracy']:.2f}")
@@ -84,7 +86,8 @@ def main() -> None:
           f"{100 * b['f_avg']:.2f}, macro-F1 {100 * b['macro_f1']:.2f}")
     print(f"Fit time on {len(train)} tweets: {seconds:.1f} s")
     if not args.no_record:
-        record(f"| {date.today()} | {stance.__version__} | {commit()} | {100 * a['f_avg']:.2f} | "
+        record(f"| {date.today()} | {stance.__version__} | {commit()} | {args.preset} | "
+               f"{100 * a['f_avg']:.2f} | "
                f"{100 * a['macro_f1']:.2f} | {100 * b['f_avg']:.2f} | {seconds:.1f} |")
     if args.ablation:
         ablate(train, test)

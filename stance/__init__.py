@@ -23,12 +23,14 @@ from ._version import __version__
 
 _LAZY = {
     "Dataset": "_dataset", "load_dataset": "_dataset",
-    "TopicFeatures": "_features", "StanceClassifier": "_model",
+    "TopicFeatures": "_features", "HashedTopicFeatures": "_hashed",
+    "StanceClassifier": "_model", "PRESETS": "_model",
     "evaluate": "_metrics", "stance_scores": "_metrics",
     "cross_validate": "_validation", "split_dataset": "_validation",
     "save_model": "_persist", "load_model": "_persist", "read_metadata": "_persist",
     "bundled_model_path": "_persist",
     "classify": "_predict", "predict_file": "_batch", "train": "_training",
+    "predict_dask": "_dask", "predict_files_dask": "_dask",
     "check_dataset": "_checks",
     "TrainResult": "_training",
 }
@@ -41,10 +43,12 @@ __all__ = [
 if TYPE_CHECKING:
     from ._batch import predict_file
     from ._checks import check_dataset
+    from ._dask import predict_dask, predict_files_dask
     from ._dataset import Dataset, load_dataset
     from ._features import TopicFeatures
+    from ._hashed import HashedTopicFeatures
     from ._metrics import evaluate, stance_scores
-    from ._model import StanceClassifier
+    from ._model import PRESETS, StanceClassifier
     from ._persist import bundled_model_path, load_model, read_metadata, save_model
     from ._predict import classify
     from ._training import TrainResult, train

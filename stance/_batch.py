@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import multiprocessing
+import os
+from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -38,8 +41,8 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                  topics: Sequence[str] | None = None, format: str | None = None,
                  output_format: str | None = None, text_column: str = "text",
                  topic_column: str = "topic", encoding: str = "utf-8",
-                 allow_new_topics: bool = False, batch_size: int = 2048,
-                 progress: Callable[[int], None] | None = None) -> int:
+                 allow_new_topics: bool = False, batch_size: int = 4096, jobs: int = 1,
+                 progress: Callable[[int, int], None] | None = None) -> int:
     """Score every row of a CSV, TSV or JSONL file and write one output row per input row.
 
     Each output row carries the input row's columns, then the predictions. When ``topics`` is
@@ -66,10 +69,12 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         Input encoding.
     allow_new_topics : bool, default=False
         Score topics the model has not seen (from its shared features) instead of refusing.
-    batch_size : int, default=2048
+    batch_size : int, default=4096
         Rows scored at once; memory stays bounded whatever the file size.
+    jobs : int, default=1
+        Processes scoring batches in parallel (0: one per CPU). Output order is kept.
     progress : callable, default=None
-        Called with the number of rows written after each batch.
+        Called after each batch with the number of rows written and of input bytes read.
 
     Returns
     -------
@@ -99,20 +104,22 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                         f"which the output would overwrite. Rename them first.")
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
     rows = iter(records)
+    batches = ((batch, _pairs(model, records.path, batch, per_row, topics, text_column,
+                              topic_column, allow_new_topics))
+               for batch in iter(lambda: list(islice(rows, batch_size)), []))
     written = 0
     with open_output(output, fmt, list(records.columns) + added) as writer:
-        while batch := list(islice(rows, batch_size)):
-            for row in _score_batch(model, records.path, batch, per_row, topics, text_column,
-                                    topic_column, allow_new_topics, prefixes):
+        for batch, labels, proba in _scored(model, batches, jobs):
+            for row in _rows(batch, labels, proba, prefixes):
                 writer.write(row)
             written += len(batch)
             if progress is not None:
-                progress(written)
+                progress(written, records.bytes_read)
     return written
 
 
-def _score_batch(model, path, batch, per_row, topics, text_column, topic_column, allow_new,
-                 prefixes):
+def _pairs(model, path, batch, per_row, topics, text_column, topic_column, allow_new):
+    """The (text, topic) pairs of a batch of records, in order; checks text and topic."""
     texts = []
     for line, record in batch:
         text = record.get(text_column)
@@ -129,9 +136,11 @@ def _score_batch(model, path, batch, per_row, topics, text_column, topic_column,
             check_topics(model, [topic], allow_new=allow_new, where=f"{path}, line {line}: ")
     else:
         row_topics = [topics] * len(batch)
-    pairs = np.array([(t, topic) for t, ts in zip(texts, row_topics) for topic in ts],
-                     dtype=object).reshape(-1, 2)
-    labels, proba = label_rows(model, pairs)
+    return np.array([(t, topic) for t, ts in zip(texts, row_topics) for topic in ts],
+                    dtype=object).reshape(-1, 2)
+
+
+def _rows(batch, labels, proba, prefixes):
     k = len(prefixes)
     for i, (_, record) in enumerate(batch):
         out = dict(record)
@@ -139,3 +148,38 @@ def _score_batch(model, path, batch, per_row, topics, text_column, topic_column,
             out[f"{prefix}predicted"] = labels[i * k + j]
             out.update(zip(probability_columns(prefix), map(float, proba[i * k + j])))
         yield out
+
+
+_WORKER_MODEL = None
+
+
+def _start_worker(model) -> None:
+    global _WORKER_MODEL
+    _WORKER_MODEL = model
+
+
+def _score_in_worker(pairs):
+    return label_rows(_WORKER_MODEL, pairs)
+
+
+def _scored(model, batches, jobs: int):
+    """Yield (batch, labels, probabilities) in input order, scored here or by ``jobs`` processes.
+
+    At most two batches per process are in flight, so memory stays bounded.
+    """
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        for batch, pairs in batches:
+            yield (batch, *label_rows(model, pairs))
+        return
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with multiprocessing.get_context(method).Pool(jobs, _start_worker, (model,)) as pool:
+        pending: deque = deque()
+        for batch, pairs in batches:
+            pending.append((batch, pool.apply_async(_score_in_worker, (pairs,))))
+            if len(pending) >= 2 * jobs:
+                done, result = pending.popleft()
+                yield (done, *result.get())
+        while pending:
+            done, result = pending.popleft()
+            yield (done, *result.get())

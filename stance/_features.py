@@ -39,7 +39,43 @@ def split_pairs(X) -> tuple[np.ndarray, np.ndarray]:
     return arr[:, 0], arr[:, 1]
 
 
-class TopicFeatures(TransformerMixin, BaseEstimator):
+class TopicBlocks(TransformerMixin, BaseEstimator):
+    """The layout both feature sets share: a block of text features shared by all topics, a
+    block specific to each row's topic, and a one-hot indicator of the topic.
+
+    Subclasses provide ``shared(texts)`` (one row per text) and ``_topic_block(shared, index)``.
+    """
+
+    def topic_index(self, topics) -> np.ndarray:
+        """Return the index of each topic in ``topics_``, or -1 for a topic not seen in fit."""
+        check_is_fitted(self, "topics_")
+        lookup = {topic: i for i, topic in enumerate(self.topics_)}
+        return np.array([lookup.get(topic, -1) for topic in topics], dtype=np.int64)
+
+    def transform(self, X) -> sp.csr_matrix:
+        texts, topics = split_pairs(X)
+        return self.transform_index(texts, self.topic_index(topics))
+
+    def transform_index(self, texts, index: np.ndarray) -> sp.csr_matrix:
+        """Features of ``texts`` on the topics ``index`` (positions in ``topics_``, -1: unseen)."""
+        check_is_fitted(self, "topics_")
+        unique: dict[str, int] = {}
+        inverse = [unique.setdefault(text, len(unique)) for text in texts]
+        return self._assemble(self.shared(list(unique))[inverse], index)
+
+    def _assemble(self, shared: sp.csr_matrix, index: np.ndarray) -> sp.csr_matrix:
+        if not self.topic_copies:
+            return shared
+        return sp.hstack([shared, self._topic_block(shared, index), self._indicator(index)],
+                         format="csr")
+
+    def _indicator(self, index: np.ndarray) -> sp.csr_matrix:
+        rows = np.flatnonzero(index >= 0)
+        return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, index[rows])),
+                             shape=(len(index), len(self.topics_)))
+
+
+class TopicFeatures(TopicBlocks):
     """Shared word and character TF-IDF features plus a per-topic copy of them.
 
     Each row gets three blocks: the TF-IDF features of its text (shared by all topics), the same
@@ -120,23 +156,10 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
                                for t in range(len(self.topics_))]
         return self._assemble(shared, index)
 
-    def topic_index(self, topics) -> np.ndarray:
-        """Return the index of each topic in ``topics_``, or -1 for a topic not seen in fit."""
-        check_is_fitted(self, "topics_")
-        lookup = {topic: i for i, topic in enumerate(self.topics_)}
-        return np.array([lookup.get(topic, -1) for topic in topics], dtype=np.int64)
-
-    def transform(self, X) -> sp.csr_matrix:
-        texts, topics = split_pairs(X)
+    def shared(self, texts) -> sp.csr_matrix:
+        """The shared block of ``texts``: one row per text."""
         check_is_fitted(self, "vectorizer_")
-        return self._assemble(self.vectorizer_.transform(texts).tocsr(),
-                              self.topic_index(topics))
-
-    def _assemble(self, shared: sp.csr_matrix, index: np.ndarray) -> sp.csr_matrix:
-        if not self.topic_copies:
-            return shared
-        return sp.hstack([shared, self._topic_block(shared, index), self._indicator(index)],
-                         format="csr")
+        return self.vectorizer_.transform(texts).tocsr()
 
     def _topic_block(self, shared: sp.csr_matrix, index: np.ndarray) -> sp.csr_matrix:
         sizes = [len(cols) for cols in self.block_columns_]
@@ -156,8 +179,3 @@ class TopicFeatures(TransformerMixin, BaseEstimator):
                                                             minlength=shared.shape[0]))])
         return sp.csr_matrix((shared.data[keep], column[keep], indptr),
                              shape=(shared.shape[0], int(offsets[-1])))
-
-    def _indicator(self, index: np.ndarray) -> sp.csr_matrix:
-        rows = np.flatnonzero(index >= 0)
-        return sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, index[rows])),
-                             shape=(len(index), len(self.topics_)))

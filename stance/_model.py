@@ -5,36 +5,58 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy.special import softmax
+import scipy.sparse as sp
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._errors import StanceError, StanceWarning
 from ._features import TopicFeatures, split_pairs
+from ._hashed import HashedTopicFeatures
+from ._scorer import scorer
 from ._labels import LABELS, normalize_stance
 
 _UNSEEN = ("warn", "error", "ignore")
+_FEATURES = ("tfidf", "hashed")
+_SOLVERS = ("newton-cg", "sgd")
+_SGD_CHUNK = 20_000  # statements hashed per SGD step
+_SGD_CACHE = 200_000  # up to this many statements, features are built once for all epochs
+
+#: Named sets of parameters: ``StanceClassifier(**PRESETS["fast"])``, ``stance train --preset``.
+PRESETS: dict[str, dict] = {
+    "default": {},
+    "fast": {"features": "hashed", "char_ngram_range": (3, 5), "n_bits": 18},
+    "large": {"features": "hashed", "char_ngram_range": (3, 5), "solver": "sgd"},
+}
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
     """Classify the stance of statements toward topics: favor, against or none.
 
     The input ``X`` is an array-like of (text, topic) pairs, so one model serves every topic.
-    Features are word and character TF-IDF n-grams shared by all topics plus a copy per topic
-    (see :class:`TopicFeatures`); the classifier is a multinomial logistic regression.
+    Features are hashed word and character TF-IDF n-grams shared by all topics plus a copy for
+    each topic (see :class:`TopicFeatures`); the classifier is a multinomial logistic regression.
 
     Parameters
     ----------
+    features : {"tfidf", "hashed"}, default="tfidf"
+        "tfidf": TF-IDF over a vocabulary of the training n-grams (:class:`TopicFeatures`),
+        the most accurate. "hashed": n-grams hashed into a fixed number of buckets, no
+        vocabulary (:class:`HashedTopicFeatures`): bounded memory however much text it sees,
+        and prediction many times faster, at some cost in accuracy (see ``PRESETS["fast"]``).
     word_ngram_range : tuple of int or None, default=(1, 2)
         Word n-gram lengths; None leaves word n-grams out.
     char_ngram_range : tuple of int or None, default=(2, 5)
         Character n-gram lengths, within word boundaries; None leaves them out.
     min_df : int, default=1
-        Ignore n-grams found in fewer training statements.
+        With "tfidf": ignore n-grams found in fewer training statements.
     sublinear_tf : bool, default=True
-        Use 1 + log(tf) term frequencies.
+        With "tfidf": use 1 + log(tf) term frequencies.
+    n_bits : int, default=20
+        With "hashed": n-grams are hashed into ``2**n_bits`` buckets (topic-specific copies into
+        twice as many).
     topic_copies : bool, default=True
         Learn topic-specific weights beside the shared ones.
     C : float, default=10.0
@@ -57,8 +79,15 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         model otherwise answers ``none`` for nearly everything. The default was chosen by
         leave-one-topic-out cross-validation on the SemEval-2016 training tweets (F_avg 23.9
         with 0, 42.8 with -2.5 on the held-out topics).
+    solver : {"newton-cg", "sgd"}, default="newton-cg"
+        "newton-cg" fits the logistic regression on the whole feature matrix (exact, for up to
+        a few hundred thousand statements). "sgd" streams: it hashes a chunk of statements at
+        a time and updates a logistic-loss SGD model (averaged), so memory stays bounded for
+        millions of statements; it needs ``features="hashed"`` and ``off_topic=0``.
+    epochs : int, default=3
+        Passes over the data with ``solver="sgd"``.
     max_iter : int, default=1000
-        Iteration limit of the solver.
+        Iteration limit of the newton-cg solver.
     unseen_topic : {"warn", "error", "ignore"}, default="warn"
         What to do when asked about a topic not seen in ``fit``: predict from the shared features
         and warn (or stay silent), or raise a :class:`StanceError` listing the known topics.
@@ -88,26 +117,40 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     array(['favor'], dtype=object)
     """
 
-    def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=1,
-                 sublinear_tf=True, topic_copies=True, C=10.0, class_weight="balanced",
-                 off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, max_iter=1000,
-                 unseen_topic="warn", random_state=None):
+    def __init__(self, *, features="tfidf", word_ngram_range=(1, 2), char_ngram_range=(2, 5),
+                 min_df=1, sublinear_tf=True, n_bits=20, topic_copies=True, C=10.0,
+                 class_weight="balanced",
+                 off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, solver="newton-cg",
+                 epochs=3, max_iter=1000, unseen_topic="warn", random_state=None):
+        self.features = features
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
+        self.n_bits = n_bits
         self.topic_copies = topic_copies
         self.C = C
         self.class_weight = class_weight
         self.off_topic = off_topic
         self.relevance_C = relevance_C
         self.unseen_none_bias = unseen_none_bias
+        self.solver = solver
+        self.epochs = epochs
         self.max_iter = max_iter
         self.unseen_topic = unseen_topic
         self.random_state = random_state
 
     def fit(self, X, y) -> StanceClassifier:
         """Fit the model on (text, topic) pairs ``X`` and labels ``y``; return ``self``."""
+        if self.solver not in _SOLVERS:
+            raise StanceError(f"solver={self.solver!r} is not valid. Use one of: "
+                              f"{', '.join(_SOLVERS)}.")
+        if self.solver == "sgd" and (self.features != "hashed" or self.off_topic):
+            raise StanceError("solver='sgd' streams hashed features: use features='hashed' "
+                              "and off_topic=0 (the 'large' preset does).")
+        if self.features not in _FEATURES:
+            raise StanceError(f"features={self.features!r} is not valid. Use one of: "
+                              f"{', '.join(_FEATURES)}.")
         if self.unseen_topic not in _UNSEEN:
             raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
                               f"{', '.join(_UNSEEN)}.")
@@ -126,25 +169,62 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         pairs = np.column_stack([texts, topics])
         extra = _off_topic_pairs(texts, topics, self.off_topic,
                                  check_random_state(self.random_state))
-        self.features_ = TopicFeatures(
-            word_ngram_range=self.word_ngram_range, char_ngram_range=self.char_ngram_range,
-            min_df=self.min_df, sublinear_tf=self.sublinear_tf, topic_copies=self.topic_copies,
-        )
+        common = {"word_ngram_range": self.word_ngram_range,
+                  "char_ngram_range": self.char_ngram_range, "topic_copies": self.topic_copies}
+        if self.features == "tfidf":
+            self.features_ = TopicFeatures(min_df=self.min_df, sublinear_tf=self.sublinear_tf,
+                                           **common)
+        else:
+            self.features_ = HashedTopicFeatures(n_bits=self.n_bits, topic_bits=self.n_bits + 1,
+                                                 **common)
+        if self.solver == "sgd":
+            self.classifier_ = self._fit_sgd(pairs, labels)
+            self.relevance_ = None
+        else:
+            self._fit_newton(pairs, extra, labels)
+        self.classes_ = self.classifier_.classes_.astype(object)
+        self.topics_ = self.features_.topics_
+        self._scorer = None
+        return self
+
+    def _fit_newton(self, pairs, extra, labels) -> None:
         Z = self.features_.fit_transform(np.concatenate([pairs, extra]))
-        self.classifier_ = LogisticRegression(
+        self.classifier_ = _fit_compact(LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, solver="newton-cg",
-        ).fit(Z[:len(pairs)], labels)
+        ), Z[:len(pairs)], labels)
         self.relevance_ = None
         if len(extra):
             about = np.r_[np.ones(len(pairs), dtype=int), np.zeros(len(extra), dtype=int)]
-            self.relevance_ = LogisticRegression(
+            self.relevance_ = _fit_compact(LogisticRegression(
                 C=self.relevance_C, max_iter=self.max_iter, solver="newton-cg",
-            ).fit(self._topic_part(Z), about)
-            self.relevance_.sparsify()
-        self.classifier_.sparsify()
-        self.classes_ = self.classifier_.classes_.astype(object)
-        self.topics_ = self.features_.topics_
-        return self
+            ), self._topic_part(Z), about)
+
+    def _fit_sgd(self, pairs, labels) -> SGDClassifier:
+        self.features_.fit(pairs)
+        classes, counts = np.unique(labels, return_counts=True)
+        weights = None
+        if self.class_weight == "balanced":
+            weights = dict(zip(classes, len(labels) / (len(classes) * counts)))
+        rng = check_random_state(self.random_state)
+        model = SGDClassifier(loss="log_loss", alpha=1.0 / (self.C * len(labels)),
+                              class_weight=weights, average=True, n_jobs=-1,
+                              random_state=rng.randint(1 << 30))
+        order = rng.permutation(len(labels))
+        chunks = [order[start:start + _SGD_CHUNK] for start in range(0, len(labels), _SGD_CHUNK)]
+        # keep the chunks' features between epochs when they fit in memory, else rebuild them
+        cached = len(labels) <= _SGD_CACHE and [self.features_.transform(pairs[rows])
+                                               for rows in chunks]
+        for _ in range(self.epochs):
+            for i in rng.permutation(len(chunks)):
+                Z = cached[i] if cached else self.features_.transform(pairs[chunks[i]])
+                model.partial_fit(Z, labels[chunks[i]], classes=classes)
+        model.sparsify()
+        return model
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_scorer", None)  # rebuilt from the weights on first use
+        return state
 
     def decision_function(self, X) -> np.ndarray:
         """Return the stance model's scores, shape (n_samples, n_classes), columns as ``classes_``.
@@ -156,49 +236,39 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Return label probabilities, shape (n_samples, n_classes); each row sums to 1."""
-        scores, Z = self._scores(X)
+        scores, about = self._scores(X)
         proba = softmax(scores, axis=1)
-        if self.relevance_ is None or "none" not in self.classes_:
+        if about is None or "none" not in self.classes_:
             return proba
-        about = self._about(Z)
         gated = proba * about[:, None]
         gated[:, list(self.classes_).index("none")] += 1.0 - about
         return gated
-
-    def _scores(self, X):
-        """Logits of the stance model and the feature matrix, for (text, topic) pairs."""
-        check_is_fitted(self)
-        texts, topics = split_pairs(X)
-        self._check_topics(topics)
-        Z = self.features_.transform(X)
-        scores = self._logits(Z)
-        unseen = self.features_.topic_index(topics) < 0
-        if unseen.any() and self.topic_copies:
-            scores[unseen] = np.mean([
-                self._logits(self.features_.transform(np.column_stack(
-                    [texts[unseen], np.full(unseen.sum(), topic, dtype=object)])))
-                for topic in self.topics_], axis=0)
-            if "none" in self.classes_:
-                scores[unseen, list(self.classes_).index("none")] += self.unseen_none_bias
-        return scores, Z
-
-    def _logits(self, Z) -> np.ndarray:
-        scores = self.classifier_.decision_function(Z)
-        return scores if scores.ndim == 2 else np.column_stack([np.zeros_like(scores), scores])
 
     def relevance(self, X) -> np.ndarray:
         """Return the probability that each statement is about its topic.
 
         It is 1.0 without a relevance model (``off_topic=0``) and for topics not seen in fit.
         """
-        return self._about(self._scores(X)[1])
+        about = self._scores(X)[1]
+        return np.ones(len(split_pairs(X)[0])) if about is None else about
 
-    def _about(self, Z) -> np.ndarray:
-        if self.relevance_ is None:
-            return np.ones(Z.shape[0])
-        about = self.relevance_.predict_proba(self._topic_part(Z))[:, 1]
-        seen = np.asarray(Z[:, -len(self.topics_):].sum(axis=1)).ravel() > 0
-        return np.where(seen, about, 1.0)
+    def _scores(self, X) -> tuple[np.ndarray, np.ndarray | None]:
+        """Stance logits and the probability of being about the topic (None without a gate)."""
+        check_is_fitted(self)
+        texts, topics = split_pairs(X)
+        self._check_topics(topics)
+        if getattr(self, "_scorer", None) is None:
+            self._scorer = scorer(self)
+        index = self.features_.topic_index(topics)
+        scores, about = self._scorer.scores(texts, index)
+        unseen = index < 0
+        if unseen.any() and self.topic_copies:
+            scores[unseen] = np.mean([
+                self._scorer.scores(texts[unseen], np.full(unseen.sum(), t))[0]
+                for t in range(len(self.topics_))], axis=0)
+            if "none" in self.classes_:
+                scores[unseen, list(self.classes_).index("none")] += self.unseen_none_bias
+        return scores.astype(np.float64), None if about is None else expit(about)
 
     def _topic_part(self, Z):
         return Z[:, self.features_.n_text_features_:]
@@ -218,6 +288,27 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         warnings.warn(f"Topic(s) {', '.join(map(repr, unseen))} were not seen in training; "
                       f"predicting from the features shared by all topics. Known topics: {known}.",
                       StanceWarning, stacklevel=3)
+
+
+def _fit_compact(classifier: LogisticRegression, Z, y) -> LogisticRegression:
+    """Fit on the columns that occur in ``Z`` only, then spread the weights back out.
+
+    Most hashed columns never occur in the training data; their weights would stay zero, but
+    the solver would still carry them (and be several times slower).
+    """
+    Z = sp.csr_matrix(Z)
+    active = np.unique(Z.indices)
+    position = np.zeros(Z.shape[1], dtype=np.int64)
+    position[active] = np.arange(len(active))
+    compact = sp.csr_matrix((Z.data, position[Z.indices], Z.indptr),
+                            shape=(Z.shape[0], len(active)))
+    classifier.fit(compact, y)
+    coef = np.asarray(classifier.coef_)
+    rows = np.repeat(np.arange(coef.shape[0]), len(active))
+    classifier.coef_ = sp.csr_matrix((coef.ravel(), (rows, np.tile(active, coef.shape[0]))),
+                                     shape=(coef.shape[0], Z.shape[1]))
+    classifier.n_features_in_ = Z.shape[1]
+    return classifier
 
 
 def _off_topic_pairs(texts, topics, k: int, rng) -> np.ndarray:

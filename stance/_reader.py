@@ -57,13 +57,15 @@ class RecordFile:
 
     Iterating yields ``(line, record)`` pairs, where ``line`` is the 1-based line on which the
     record starts and ``record`` maps column names to values. ``sha256`` holds the digest of the
-    bytes read so far; once iteration is complete it is the digest of the whole file.
+    bytes read so far (``bytes_read`` of them); once iteration is complete it is the digest of
+    the whole file.
     """
 
     path: Path
     format: str
     encoding: str
     columns: list[str] = field(default_factory=list)
+    bytes_read: int = 0
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
     _records: Iterator[tuple[int, dict]] | None = field(default=None, repr=False)
 
@@ -114,7 +116,7 @@ def open_records(path: str | Path, *, format: str | None = None,
     except LookupError:
         raise DataError(f"Unknown encoding {encoding!r}. Try utf-8, cp1252 or latin-1.") from None
     stream = RecordFile(path=path, format=fmt, encoding=encoding)
-    lines = _decoded_lines(path, encoding, stream._hash)
+    lines = _decoded_lines(path, encoding, stream)
     records = _jsonl_records(stream, lines) if fmt == "jsonl" else _csv_records(stream, lines)
     first = next(records, None)  # reads the header (and first record) so columns is known
     if first is None and not stream.columns:
@@ -129,11 +131,12 @@ def _prepend(first, rest):
     yield from rest
 
 
-def _decoded_lines(path: Path, encoding: str, digest) -> Iterator[tuple[int, str]]:
+def _decoded_lines(path: Path, encoding: str, stream: RecordFile) -> Iterator[tuple[int, str]]:
     bom = codecs.BOM_UTF8 if codecs.lookup(encoding).name == "utf-8" else b""
     with open(path, "rb") as fh:
         for number, raw in enumerate(fh, 1):
-            digest.update(raw)
+            stream._hash.update(raw)
+            stream.bytes_read += len(raw)
             if number == 1 and bom and raw.startswith(bom):
                 raw = raw[len(bom):]
             try:

@@ -66,3 +66,17 @@ def test_output_columns_must_not_clobber_input(model, tmp_path):
     src.write_text("text,topic,predicted\nx,ceasefire,y\n")
     with pytest.raises(DataError, match="already has column.*predicted"):
         stance.predict_file(src, tmp_path / "o.csv", model=model)
+
+
+def test_parallel_scoring_keeps_every_row_in_order(model, tmp_path):
+    src = tmp_path / "in.csv"
+    texts = ["Lift the sanctions now.", "No truce because they will rearm.", "Talks resume."]
+    src.write_text("n,text\n" + "".join(f"{i},{texts[i % 3]}\n" for i in range(50)))
+    serial, parallel = tmp_path / "serial.csv", tmp_path / "parallel.csv"
+    stance.predict_file(src, serial, model=model, topics=["ceasefire"], batch_size=7)
+    seen = []
+    stance.predict_file(src, parallel, model=model, topics=["ceasefire"], batch_size=7, jobs=2,
+                        progress=lambda rows, done: seen.append((rows, done)))
+    assert parallel.read_text() == serial.read_text()
+    assert [r["n"] for r in read_csv(parallel)] == [str(i) for i in range(50)]
+    assert seen[-1] == (50, src.stat().st_size)

@@ -142,3 +142,13 @@ def test_data_check_exits_1_when_a_rule_is_broken(corpus_csv):
     result = run("data", "check", corpus_csv, "--profile", "basic", "--json")
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["ok"] is True
+
+
+def test_train_with_a_preset_and_an_override(corpus_csv, tmp_path):
+    out = tmp_path / "m"
+    result = run("train", corpus_csv, "-o", out, "--preset", "fast", "--C", "3", "--test-size",
+                 "0")
+    assert result.exit_code == 0, result.output
+    params = json.loads((out / "metadata.json").read_text())["params"]
+    assert params["features"] == "hashed" and params["C"] == 3.0
+    assert params["char_ngram_range"] == [3, 5]

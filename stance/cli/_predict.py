@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -41,6 +42,13 @@ def predict_cli(
     format: Annotated[Optional[OutputFormat], typer.Option(
         "--format", "-f", help="Output format. Default: table for texts, csv for a file, or "
                                "from the output file's suffix.", show_default=False)] = None,
+    dask: Annotated[Optional[str], typer.Option(
+        "--dask", help="Score -i on the Dask cluster at this scheduler address (e.g. "
+                       "tcp://host:8786); -i may then be a glob pattern such as "
+                       "'data/*.jsonl'. Needs the dask extra.", show_default=False)] = None,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Processes scoring a file in parallel (0: one per CPU).")]
+    = 1,
     allow_new_topics: Annotated[bool, typer.Option(
         "--allow-new-topics", help="Score topics the model was not trained on, from its "
                                    "shared features, instead of refusing.")] = False,
@@ -55,6 +63,8 @@ def predict_cli(
     from .._predict import classify, probability_columns
     from .._writers import choose_format, open_output
 
+    if dask is not None and input is None:
+        raise typer.BadParameter("--dask scores files: give them with -i.", param_hint="--dask")
     if input is not None and texts:
         raise typer.BadParameter("give statements as arguments or with -i FILE, not both.")
     fmt = format.value if format else None
@@ -63,11 +73,23 @@ def predict_cli(
             raise typer.BadParameter("a file's results cannot be a table; use csv, tsv, jsonl "
                                      "or json.", param_hint="--format")
         fitted = load_model(model)
-        with err.status(f"Scoring {input}"):
+        if dask is not None:
+            from .._dask import predict_files_dask
+
+            with err.status(f"Scoring {input} on {dask}"):
+                n = predict_files_dask(str(input), output, address=dask, model=fitted,
+                                       topics=topic, output_format=fmt,
+                                       format=input_format.value if input_format else None,
+                                       text_column=text_column, topic_column=topic_column,
+                                       encoding=encoding, allow_new_topics=allow_new_topics)
+            err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
+            return
+        with _progress(input) as advance:
             n = predict_file(input, output, model=fitted, topics=topic, output_format=fmt,
                              format=input_format.value if input_format else None,
                              text_column=text_column, topic_column=topic_column,
-                             encoding=encoding, allow_new_topics=allow_new_topics)
+                             encoding=encoding, allow_new_topics=allow_new_topics, jobs=jobs,
+                             progress=advance)
         err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
         return
     if not texts:
@@ -94,6 +116,20 @@ def predict_cli(
     with open_output(output, fmt, ["text", "topic", "stance", *probability_columns()]) as writer:
         for row in rows:
             writer.write(row)
+
+
+@contextmanager
+def _progress(path: Path):
+    """A progress bar on stderr over the input file's bytes; yields the update callback."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    size = path.stat().st_size if path.is_file() else None
+    columns = (TextColumn("{task.description}"), BarColumn(),
+               TextColumn("{task.percentage:>3.0f}%  {task.fields[rows]:,} rows"),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task(f"Scoring {path.name}", total=size, rows=0)
+        yield lambda rows, done: bar.update(task, completed=done, rows=rows)
 
 
 def _print_table(rows: list[dict], columns: list[str]) -> None:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -11,6 +12,12 @@ from ._app import command, err, out, print_json
 from ._options import (DataPath, Encoding, Format, IdColumn, Json, StanceColumn, TextColumn,
                        TopicColumn, load)
 from ._tables import scores_table
+
+
+class Preset(str, Enum):
+    default = "default"
+    fast = "fast"
+    large = "large"
 
 
 @command("train")
@@ -22,17 +29,28 @@ def train_cli(
         min=0.0, max=0.9, help="Share of statements held out to report figures (0: none).")]
     = 0.2,
     seed: Annotated[int, typer.Option(help="Random seed for the split and the model.")] = 0,
-    c: Annotated[float, typer.Option("--C", min=1e-6, help="Inverse regularisation strength.")]
-    = 10.0,
-    word_ngrams: Annotated[tuple[int, int], typer.Option(help="Word n-gram lengths (min max).")]
-    = (1, 2),
-    char_ngrams: Annotated[tuple[int, int], typer.Option(
-        help="Character n-gram lengths (min max).")] = (2, 5),
-    min_df: Annotated[int, typer.Option(min=1, help="Drop n-grams seen in fewer statements.")]
-    = 1,
-    topic_copies: Annotated[bool, typer.Option(
-        help="Learn topic-specific weights beside the shared ones.")] = True,
-    balanced: Annotated[bool, typer.Option(help="Weight classes by inverse frequency.")] = True,
+    preset: Annotated[Preset, typer.Option(
+        help="Parameter preset: default (TF-IDF, most accurate), fast (hashed n-grams, many "
+             "times faster to score), large (hashed, trained by streaming SGD: millions of "
+             "statements in bounded memory). Options below override it.")] = Preset.default,
+    c: Annotated[Optional[float], typer.Option(
+        "--C", min=1e-6, help="Inverse regularisation strength. [default: 10]",
+        show_default=False)] = None,
+    word_ngrams: Annotated[Optional[tuple[int, int]], typer.Option(
+        help="Word n-gram lengths (min max). [default: 1 2]", show_default=False)] = None,
+    char_ngrams: Annotated[Optional[tuple[int, int]], typer.Option(
+        help="Character n-gram lengths (min max). [default: 2 5]", show_default=False)] = None,
+    off_topic: Annotated[Optional[int], typer.Option(
+        min=0, help="Learn a relevance gate from this many unlabelled topics per statement "
+                    "(for data where a statement is labelled on every topic it touches). "
+                    "[default: 0]", show_default=False)] = None,
+    topic_copies: Annotated[Optional[bool], typer.Option(
+        "--topic-copies/--no-topic-copies",
+        help="Learn topic-specific weights beside the shared ones. [default: yes]",
+        show_default=False)] = None,
+    balanced: Annotated[Optional[bool], typer.Option(
+        "--balanced/--no-balanced", help="Weight classes by inverse frequency. [default: yes]",
+        show_default=False)] = None,
     text_column: TextColumn = "text",
     topic_column: TopicColumn = "topic",
     stance_column: StanceColumn = "stance",
@@ -46,6 +64,7 @@ def train_cli(
     The held-out statements are scored by a model fitted on the rest; the saved model is then
     refitted on all rows.
     """
+    from .._model import PRESETS
     from .._persist import save_model
     from .._training import train
 
@@ -53,12 +72,14 @@ def train_cli(
                    encoding)
     err.print(f"Read {len(dataset)} rows, {len(set(dataset.groups.tolist()))} statements, "
               f"{len(dataset.topics)} topics from {data}")
+    given = {"C": c, "word_ngram_range": word_ngrams, "char_ngram_range": char_ngrams,
+             "off_topic": off_topic, "topic_copies": topic_copies}
+    params = {**PRESETS[preset.value], **{k: v for k, v in given.items() if v is not None}}
+    if balanced is not None:
+        params["class_weight"] = "balanced" if balanced else None
     with err.status("Training") as status:
         result = train(dataset, test_size=test_size, random_state=seed,
-                       progress=lambda message: status.update(message),
-                       C=c, word_ngram_range=word_ngrams, char_ngram_range=char_ngrams,
-                       min_df=min_df, topic_copies=topic_copies,
-                       class_weight="balanced" if balanced else None)
+                       progress=lambda message: status.update(message), **params)
     save_model(result.model, output, data=dataset, evaluation=result.evaluation)
     err.print(f"Saved the model to {output}")
     if json:
