@@ -1,4 +1,4 @@
-"""Save and load model directories: model.joblib, metadata.json and a model card."""
+"""Save and load model directories: the model file, metadata.json and a model card."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from pathlib import Path
 
 from ._card import model_card
 from ._errors import ModelError, StanceWarning
+from ._formats import FILES, FORMATS, read, write
 from ._version import __version__
 
 FORMAT = "stance-model"
 FORMAT_VERSION = 1
-MODEL_FILE, METADATA_FILE, CARD_FILE = "model.joblib", "metadata.json", "README.md"
+METADATA_FILE, CARD_FILE = "metadata.json", "README.md"
 
 
 def file_sha256(path: str | Path) -> str:
@@ -52,8 +53,8 @@ def _versions() -> dict[str, str]:
 
 
 def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = None,
-               overwrite: bool = True) -> Path:
-    """Save a fitted model as a directory with ``model.joblib``, ``metadata.json`` and ``README.md``.
+               overwrite: bool = True, format: str = "joblib") -> Path:
+    """Save a fitted model as a directory: the model file, ``metadata.json`` and ``README.md``.
 
     The directory is written under a temporary name and renamed into place, so an interrupted
     save never leaves a half-written model, and a failed save leaves any previous model intact.
@@ -70,6 +71,11 @@ def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = 
         Held-out figures to record in the metadata and the card.
     overwrite : bool, default=True
         Replace an existing model directory at ``path``.
+    format : {"joblib", "skops"}, default="joblib"
+        "joblib" writes ``model.joblib``, a pickle: fast, but loading a pickle can run code, so
+        share it only with people who trust you. "skops" writes ``model.skops`` with skops.io
+        (the ``skops`` extra): loading builds only stance, scikit-learn, numpy and scipy types
+        and refuses anything else, so it is the format for models shared with others.
 
     Returns
     -------
@@ -81,18 +87,19 @@ def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = 
     >>> stance.save_model(model, "my-model", data=train)  # doctest: +SKIP
     PosixPath('my-model')
     """
-    import joblib
     from sklearn.utils.validation import check_is_fitted
 
     check_is_fitted(model)
+    if format not in FORMATS:
+        raise ModelError(f"Unknown model format {format!r}. Use one of: {', '.join(FORMATS)}.")
     path = Path(path)
     _check_target(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
-        joblib.dump(model, tmp / MODEL_FILE, compress=3)
-        metadata = _metadata(model, data, evaluation, tmp / MODEL_FILE)
+        write(model, tmp / FILES[format], format)
+        metadata = _metadata(model, data, evaluation, tmp / FILES[format], format)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
         _fsync_dir(tmp)
@@ -136,7 +143,7 @@ def _swap_in(tmp: Path, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _metadata(model, data, evaluation, model_file: Path) -> dict:
+def _metadata(model, data, evaluation, model_file: Path, format: str) -> dict:
     from ._topics import NEGOTIATION_TOPICS
 
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
@@ -156,7 +163,8 @@ def _metadata(model, data, evaluation, model_file: Path) -> dict:
         "params": params,
         "training_data": training,
         "evaluation": evaluation,
-        "files": {MODEL_FILE: {"sha256": file_sha256(model_file),
+        "model_format": format,
+        "files": {model_file.name: {"sha256": file_sha256(model_file),
                                "bytes": model_file.stat().st_size}},
     }
 
@@ -174,7 +182,7 @@ def read_metadata(path: str | Path | None = None) -> dict:
         raise ModelError(f"{path}: no such model directory. Check the path, or train one with "
                          f"`stance train DATA -o {path}`.")
     if not path.is_dir():
-        raise ModelError(f"{path} is a file; a model is a directory holding {MODEL_FILE} and "
+        raise ModelError(f"{path} is a file; a model is a directory holding the model file and "
                          f"{METADATA_FILE}. Pass the directory.")
     meta_file = path / METADATA_FILE
     if not meta_file.is_file():
@@ -199,9 +207,10 @@ def read_metadata(path: str | Path | None = None) -> dict:
 def load_model(path: str | Path | None = None):
     """Load a model directory, checking its format and checksum before unpickling.
 
-    ``model.joblib`` is a pickle, and loading a pickle can run code: only load models you trust.
-    The SHA-256 recorded in ``metadata.json`` must match the file, so a damaged or swapped file
-    is refused before it is unpickled.
+    ``model.joblib`` is a pickle, and loading a pickle can run code: only load such models from
+    people you trust. The SHA-256 recorded in ``metadata.json`` must match the file, so a damaged
+    or swapped file is refused before it is read. A ``model.skops`` file (see
+    :func:`save_model`) is read without unpickling, building only trusted types.
 
     Parameters
     ----------
@@ -219,16 +228,18 @@ def load_model(path: str | Path | None = None):
     >>> model.predict([("Sanctions must stay until the last soldier leaves.", "sanctions_relief")])
     array(['against'], dtype=object)
     """
-    import joblib
-
     from ._model import StanceClassifier
 
     path = bundled_model_path() if path is None else Path(path)
     metadata = read_metadata(path)
-    model_file = path / MODEL_FILE
+    format = metadata.get("model_format", "joblib")
+    if format not in FORMATS:
+        raise ModelError(f"{path} uses the model format {format!r}, which this stance cannot "
+                         f"read ({', '.join(FORMATS)}). Upgrade stance or retrain the model.")
+    model_file = path / FILES[format]
     if not model_file.is_file():
-        raise ModelError(f"{path} has no {MODEL_FILE}. Save or train the model again.")
-    expected = metadata.get("files", {}).get(MODEL_FILE, {}).get("sha256")
+        raise ModelError(f"{path} has no {model_file.name}. Save or train the model again.")
+    expected = metadata.get("files", {}).get(model_file.name, {}).get("sha256")
     actual = file_sha256(model_file)
     if actual != expected:
         raise ModelError(f"{model_file} does not match the SHA-256 in {METADATA_FILE} (expected "
@@ -236,8 +247,10 @@ def load_model(path: str | Path | None = None):
                          f"was not loaded; retrain or copy the model again from a trusted source.")
     _warn_versions(path, metadata)
     try:
-        model = joblib.load(model_file)
-    except Exception as err:  # noqa: BLE001 - any unpickling failure means a broken file
+        model = read(model_file, format)
+    except ModelError:
+        raise
+    except Exception as err:  # noqa: BLE001 - any failure to read means a broken file
         raise ModelError(f"{model_file} could not be loaded ({type(err).__name__}: {err}). "
                          f"Retrain the model with this version of stance.") from None
     if not isinstance(model, StanceClassifier):

@@ -105,3 +105,32 @@ def test_failed_save_leaves_the_old_model_intact(model, tmp_path, monkeypatch):
     assert (path / "model.joblib").read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m"]  # no temporary left behind
     stance.load_model(path)
+
+
+def test_skops_format_round_trips_without_pickle(model, corpus, tmp_path):
+    pytest.importorskip("skops", reason="the skops extra is not installed")
+    path = stance.save_model(model, tmp_path / "m", format="skops", data=corpus)
+    assert sorted(p.name for p in path.iterdir()) == ["README.md", "metadata.json",
+                                                     "model.skops"]
+    assert json.loads((path / "metadata.json").read_text())["model_format"] == "skops"
+    loaded = stance.load_model(path)
+    assert np.array_equal(loaded.predict_proba(corpus.X), model.predict_proba(corpus.X))
+
+
+def test_skops_file_with_an_untrusted_type_is_refused(tmp_path, model):
+    sio = pytest.importorskip("skops.io", reason="the skops extra is not installed")
+    import functools
+
+    path = stance.save_model(model, tmp_path / "m", format="skops")
+    sio.dump(functools.partial(print, "pwned"), path / "model.skops")  # would call print
+    meta = json.loads((path / "metadata.json").read_text())
+    meta["files"]["model.skops"]["sha256"] = stance._persist.file_sha256(path / "model.skops")
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="types that stance does not trust: builtins.print, "
+                                         "functools.partial"):
+        stance.load_model(path)
+
+
+def test_unknown_model_format(model, tmp_path):
+    with pytest.raises(ModelError, match="Unknown model format 'onnx'"):
+        stance.save_model(model, tmp_path / "m", format="onnx")

@@ -14,6 +14,11 @@ from ._options import (DataPath, Encoding, Format, IdColumn, Json, StanceColumn,
 from ._tables import scores_table
 
 
+class ModelFormat(str, Enum):
+    joblib = "joblib"
+    skops = "skops"
+
+
 class Preset(str, Enum):
     default = "default"
     fast = "fast"
@@ -29,6 +34,10 @@ def train_cli(
         min=0.0, max=0.9, help="Share of statements held out to report figures (0: none).")]
     = 0.2,
     seed: Annotated[int, typer.Option(help="Random seed for the split and the model.")] = 0,
+    model_format: Annotated[ModelFormat, typer.Option(
+        "--format", help="Model file format: joblib (a pickle: load only from people you "
+                         "trust) or skops (no pickle: safe to share; needs the skops extra).")]
+    = ModelFormat.joblib,
     preset: Annotated[Preset, typer.Option(
         help="Parameter preset: default (TF-IDF, most accurate), fast (hashed n-grams, many "
              "times faster to score), large (hashed, trained by streaming SGD: millions of "
@@ -80,7 +89,8 @@ def train_cli(
     with err.status("Training") as status:
         result = train(dataset, test_size=test_size, random_state=seed,
                        progress=lambda message: status.update(message), **params)
-    save_model(result.model, output, data=dataset, evaluation=result.evaluation)
+    save_model(result.model, output, data=dataset, evaluation=result.evaluation,
+               format=model_format.value)
     err.print(f"Saved the model to {output}")
     if json:
         print_json({"model": str(output), "evaluation": result.evaluation})
