@@ -6,6 +6,7 @@ import difflib
 import multiprocessing
 import os
 from collections import deque
+from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -15,7 +16,8 @@ import numpy as np
 from ._dataset import _missing_column
 from ._errors import DataError, StanceError
 from ._predict import label_rows, probability_columns
-from ._reader import open_records
+from ._reader import BROKEN, open_records
+from ._resume import RESUMABLE_FORMATS, resumable_output
 from ._writers import choose_format, open_output
 
 
@@ -41,22 +43,27 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                  topics: Sequence[str] | None = None, format: str | None = None,
                  output_format: str | None = None, text_column: str = "text",
                  topic_column: str = "topic", encoding: str = "utf-8",
-                 allow_new_topics: bool = False, batch_size: int = 4096, jobs: int = 1,
+                 allow_new_topics: bool = False, strict: bool = False, resume: bool = False,
+                 batch_size: int = 4096, jobs: int = 1,
                  progress: Callable[[int, int], None] | None = None) -> int:
     """Score every row of a CSV, TSV or JSONL file and write one output row per input row.
 
     Each output row carries the input row's columns, then the predictions. When ``topics`` is
     None and the file has a topic column, each row is scored on its own topic (columns
     ``predicted``, ``p_favor``, ``p_against``, ``p_none``); otherwise each topic (``topics``, or
-    all the model's topics) gets columns ``TOPIC:predicted``, ``TOPIC:p_favor``, ...
+    all the model's topics) gets columns ``TOPIC:predicted``, ``TOPIC:p_favor``, ... A last
+    column, ``error``, says why a row could not be scored (empty text, unknown topic, a line
+    that is not valid JSON or has the wrong number of fields); its predictions stay empty and
+    the job goes on, unless ``strict``.
 
     Parameters
     ----------
     input : str or Path
         The file to score.
     output : str or Path, default=None
-        Where to write; None writes to standard output. A file is written under a temporary
-        name and renamed at the end, so it is never left half-written.
+        Where to write; None writes to standard output. A file is written as ``OUTPUT.partial``
+        (with a checkpoint after every batch in ``OUTPUT.partial.json``) and renamed at the
+        end, so an ``OUTPUT`` file always holds every row.
     model : StanceClassifier, default=None
         None loads the bundled model.
     topics : sequence of str, default=None
@@ -69,6 +76,11 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         Input encoding.
     allow_new_topics : bool, default=False
         Score topics the model has not seen (from its shared features) instead of refusing.
+    strict : bool, default=False
+        Stop at the first row that cannot be scored, instead of reporting it in its row.
+    resume : bool, default=False
+        Continue an interrupted run into the same output: keep the rows its last checkpoint
+        recorded and score the rest, without duplicating or skipping any.
     batch_size : int, default=4096
         Rows scored at once; memory stays bounded whatever the file size.
     jobs : int, default=1
@@ -79,7 +91,7 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
     Returns
     -------
     int
-        The number of rows written.
+        The number of rows written (including those kept from an interrupted run).
 
     Examples
     --------
@@ -90,64 +102,126 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         from ._persist import load_model
 
         model = load_model()
-    records = open_records(input, format=format, encoding=encoding)
+    records = open_records(input, format=format, encoding=encoding, lenient=not strict)
     if text_column not in records.columns:
         raise DataError(_missing_column(records.path, "text", text_column, records.columns))
-    per_row = topics is None and topic_column in records.columns
-    topics = [] if per_row else list(topics if topics is not None else model.topics_)
-    check_topics(model, topics, allow_new=allow_new_topics)
-    prefixes = [""] if per_row else [f"{t}:" for t in topics]
-    added = [c for p in prefixes for c in (f"{p}predicted", *probability_columns(p))]
-    clash = sorted(set(added) & set(records.columns))
-    if clash:
-        raise DataError(f"{records.path}: the input already has column(s) {', '.join(clash)}, "
-                        f"which the output would overwrite. Rename them first.")
+    job = Job.plan(model, records.path, records.columns, topics, text_column, topic_column,
+                   allow_new_topics, strict)
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
+    columns = list(records.columns) + job.added
     rows = iter(records)
-    batches = ((batch, _pairs(model, records.path, batch, per_row, topics, text_column,
-                              topic_column, allow_new_topics))
+    if output is None or fmt not in RESUMABLE_FORMATS:
+        if resume:
+            raise StanceError(f"--resume needs an output file in {', '.join(RESUMABLE_FORMATS)}"
+                              f" format.")
+        with open_output(output, fmt, columns) as writer:
+            return _run(job, rows, writer, 0, None, batch_size, jobs, records, progress)
+    options = {"topics": job.topics, "text_column": text_column, "topic_column": topic_column}
+    with resumable_output(output, fmt, columns, records.path, resume=resume,
+                          options=options) as (writer, done, checkpoint):
+        for _ in islice(rows, done):  # rows the interrupted run already wrote
+            pass
+        return _run(job, rows, writer, done, checkpoint, batch_size, jobs, records, progress)
+
+
+ERROR = "error"
+
+
+def _run(job, rows, writer, written, checkpoint, batch_size, jobs, records, progress) -> int:
+    batches = ((batch, job.pairs(batch))
                for batch in iter(lambda: list(islice(rows, batch_size)), []))
-    written = 0
-    with open_output(output, fmt, list(records.columns) + added) as writer:
-        for batch, labels, proba in _scored(model, batches, jobs):
-            for row in _rows(batch, labels, proba, prefixes):
-                writer.write(row)
-            written += len(batch)
-            if progress is not None:
-                progress(written, records.bytes_read)
+    for batch, (pairs, errors), labels, proba in _scored(job.model, batches, jobs):
+        for row in job.rows(batch, errors, labels, proba):
+            writer.write(row)
+        written += len(batch)
+        if checkpoint is not None:
+            checkpoint(written)
+        if progress is not None:
+            progress(written, records.bytes_read)
     return written
 
 
-def _pairs(model, path, batch, per_row, topics, text_column, topic_column, allow_new):
-    """The (text, topic) pairs of a batch of records, in order; checks text and topic."""
-    texts = []
-    for line, record in batch:
-        text = record.get(text_column)
+@dataclass
+class Job:
+    """What scoring rows needs: the model, the output layout, and how to treat bad rows."""
+
+    model: object
+    path: object
+    per_row: bool
+    topics: list
+    prefixes: list
+    text_column: str
+    topic_column: str
+    allow_new: bool
+    strict: bool
+
+    @classmethod
+    def plan(cls, model, path, columns, topics, text_column, topic_column, allow_new,
+             strict) -> Job:
+        """Rows carry their own topic when ``topics`` is None and there is a topic column;
+        otherwise every row is scored on ``topics`` (default: all the model's topics)."""
+        per_row = topics is None and topic_column in columns
+        topics = [] if per_row else list(topics if topics is not None else model.topics_)
+        check_topics(model, topics, allow_new=allow_new)
+        prefixes = [""] if per_row else [f"{t}:" for t in topics]
+        job = cls(model, path, per_row, topics, prefixes, text_column, topic_column, allow_new,
+                  strict)
+        clash = sorted(set(job.added) & set(columns))
+        if clash:
+            raise DataError(f"{path}: the input already has column(s) {', '.join(clash)}, "
+                            f"which the output would overwrite. Rename them first.")
+        return job
+
+    @property
+    def added(self) -> list[str]:
+        """The columns scoring adds to each row."""
+        return [c for p in self.prefixes for c in (f"{p}predicted", *probability_columns(p))
+                ] + [ERROR]
+
+    def pairs(self, batch) -> tuple[np.ndarray, list]:
+        """The (text, topic) pairs of the rows that can be scored, and each row's problem."""
+        pairs, errors = [], []
+        for line, record in batch:
+            try:
+                row_topics = self._check(line, record)
+            except StanceError as problem:
+                if self.strict:
+                    raise
+                errors.append(str(problem))
+                continue
+            errors.append(None)
+            pairs.extend((record[self.text_column], topic) for topic in row_topics)
+        return np.array(pairs, dtype=object).reshape(-1, 2), errors
+
+    def _check(self, line, record) -> list:
+        if BROKEN in record:
+            raise DataError(record[BROKEN])
+        where = f"{self.path}, line {line}"
+        text = record.get(self.text_column)
         if not isinstance(text, str) or not text.strip():
-            raise DataError(f"{path}, line {line}: the {text_column!r} column is empty "
-                            f"({text!r}). Fill it in or remove the row.")
-        texts.append(text)
-    if per_row:
-        row_topics = [[str(record.get(topic_column) or "").strip()] for _, record in batch]
-        for (line, _), (topic,) in zip(batch, row_topics):
-            if not topic:
-                raise DataError(f"{path}, line {line}: the {topic_column!r} column is empty. "
-                                f"Give the topic to score the row on.")
-            check_topics(model, [topic], allow_new=allow_new, where=f"{path}, line {line}: ")
-    else:
-        row_topics = [topics] * len(batch)
-    return np.array([(t, topic) for t, ts in zip(texts, row_topics) for topic in ts],
-                    dtype=object).reshape(-1, 2)
+            raise DataError(f"{where}: the {self.text_column!r} column is empty ({text!r}). "
+                            f"Fill it in or remove the row.")
+        if not self.per_row:
+            return self.topics
+        topic = str(record.get(self.topic_column) or "").strip()
+        if not topic:
+            raise DataError(f"{where}: the {self.topic_column!r} column is empty. Give the "
+                            f"topic to score the row on.")
+        check_topics(self.model, [topic], allow_new=self.allow_new, where=f"{where}: ")
+        return [topic]
 
-
-def _rows(batch, labels, proba, prefixes):
-    k = len(prefixes)
-    for i, (_, record) in enumerate(batch):
-        out = dict(record)
-        for j, prefix in enumerate(prefixes):
-            out[f"{prefix}predicted"] = labels[i * k + j]
-            out.update(zip(probability_columns(prefix), map(float, proba[i * k + j])))
-        yield out
+    def rows(self, batch, errors, labels, proba):
+        """The output rows of a batch: its records with predictions, or with their problem."""
+        k, at = len(self.prefixes), 0
+        for (_, record), error in zip(batch, errors):
+            out = {key: value for key, value in record.items() if key != BROKEN}
+            if error is None:
+                for j, prefix in enumerate(self.prefixes):
+                    out[f"{prefix}predicted"] = labels[at + j]
+                    out.update(zip(probability_columns(prefix), map(float, proba[at + j])))
+                at += k
+            out[ERROR] = error
+            yield out
 
 
 _WORKER_MODEL = None
@@ -159,27 +233,34 @@ def _start_worker(model) -> None:
 
 
 def _score_in_worker(pairs):
-    return label_rows(_WORKER_MODEL, pairs)
+    return _label(_WORKER_MODEL, pairs)
+
+
+def _label(model, pairs):
+    if not len(pairs):
+        return np.empty(0, dtype=object), np.zeros((0, 3))
+    return label_rows(model, pairs)
 
 
 def _scored(model, batches, jobs: int):
-    """Yield (batch, labels, probabilities) in input order, scored here or by ``jobs`` processes.
+    """Yield (batch, pairs, labels, probabilities) in input order, scored here or by ``jobs``
+    processes.
 
     At most two batches per process are in flight, so memory stays bounded.
     """
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
         for batch, pairs in batches:
-            yield (batch, *label_rows(model, pairs))
+            yield (batch, pairs, *_label(model, pairs[0]))
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(jobs, _start_worker, (model,)) as pool:
         pending: deque = deque()
         for batch, pairs in batches:
-            pending.append((batch, pool.apply_async(_score_in_worker, (pairs,))))
+            pending.append((batch, pairs, pool.apply_async(_score_in_worker, (pairs[0],))))
             if len(pending) >= 2 * jobs:
-                done, result = pending.popleft()
-                yield (done, *result.get())
+                done, done_pairs, result = pending.popleft()
+                yield (done, done_pairs, *result.get())
         while pending:
-            done, result = pending.popleft()
-            yield (done, *result.get())
+            done, done_pairs, result = pending.popleft()
+            yield (done, done_pairs, *result.get())

@@ -8,11 +8,8 @@ from __future__ import annotations
 from collections import deque
 from pathlib import Path
 
-import numpy as np
-
-from ._batch import _pairs, _rows, check_topics
+from ._batch import Job, _label
 from ._errors import StanceError
-from ._predict import label_rows, probability_columns
 from ._writers import choose_format, open_output
 
 
@@ -26,36 +23,25 @@ def _dask():
     return dd, Client
 
 
-def _layout(model, columns, topics, topic_column):
-    """Whether rows are scored on their own topic, the topics, and the added columns."""
-    per_row = topics is None and topic_column in columns
-    topics = [] if per_row else list(topics if topics is not None else model.topics_)
-    prefixes = [""] if per_row else [f"{t}:" for t in topics]
-    added = [c for p in prefixes for c in (f"{p}predicted", *probability_columns(p))]
-    return per_row, topics, prefixes, added
-
-
-def _score_partition(part, model, per_row, topics, prefixes, text_column, topic_column,
-                     allow_new):
+def _score_partition(part, job: Job):
     import pandas as pd
 
-    records = part.to_dict(orient="records")
-    batch = list(zip(range(len(records)), records))
-    pairs = _pairs(model, f"partition starting at row {part.index[:1].tolist()}", batch,
-                   per_row, topics, text_column, topic_column, allow_new)
-    labels, proba = label_rows(model, pairs) if len(pairs) else (np.array([]), np.zeros((0, 3)))
-    rows = list(_rows(batch, labels, proba, prefixes))
-    return pd.DataFrame(rows, index=part.index, columns=list(part.columns) + [
-        c for p in prefixes for c in (f"{p}predicted", *probability_columns(p))])
+    batch = list(zip(range(len(part)), part.to_dict(orient="records")))
+    pairs, errors = job.pairs(batch)
+    labels, proba = _label(job.model, pairs)
+    return pd.DataFrame(list(job.rows(batch, errors, labels, proba)), index=part.index,
+                        columns=list(part.columns) + job.added)
 
 
 def predict_dask(frame, *, model=None, topics=None, text_column: str = "text",
-                 topic_column: str = "topic", allow_new_topics: bool = False):
+                 topic_column: str = "topic", allow_new_topics: bool = False,
+                 strict: bool = False):
     """Score a Dask DataFrame of statements; return it with the prediction columns added.
 
     The columns are those of :func:`predict_file`: ``predicted``, ``p_favor``, ``p_against``,
-    ``p_none`` when rows carry their own topic, else ``TOPIC:predicted``, ... per topic. Each
-    partition is scored where it lives (on the cluster's workers under ``distributed``).
+    ``p_none`` when rows carry their own topic, else ``TOPIC:predicted``, ... per topic, and
+    ``error`` for rows that cannot be scored (or, with ``strict``, an error for the first).
+    Each partition is scored where it lives (on the cluster's workers under ``distributed``).
 
     Examples
     --------
@@ -71,16 +57,15 @@ def predict_dask(frame, *, model=None, topics=None, text_column: str = "text",
     if text_column not in frame.columns:
         raise StanceError(f"The frame has no column {text_column!r} (it has: "
                           f"{', '.join(map(str, frame.columns))}).")
-    per_row, topics, prefixes, added = _layout(model, list(frame.columns), topics, topic_column)
-    check_topics(model, topics, allow_new=allow_new_topics)
+    job = Job.plan(model, "a partition", list(frame.columns), topics, text_column,
+                   topic_column, allow_new_topics, strict)
     import pandas as pd
 
     meta = frame._meta.copy()
-    for column in added:
+    for column in job.added:
         meta[column] = pd.Series(dtype="float64" if column.rsplit(":", 1)[-1].startswith("p_")
                                  else "object")
-    return frame.map_partitions(_score_partition, model, per_row, topics, prefixes,
-                                text_column, topic_column, allow_new_topics, meta=meta)
+    return frame.map_partitions(_score_partition, job, meta=meta)
 
 
 def read_frame(pattern: str, format: str | None = None, encoding: str = "utf-8"):
@@ -101,7 +86,7 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
                        format: str | None = None, output_format: str | None = None,
                        text_column: str = "text", topic_column: str = "topic",
                        encoding: str = "utf-8", allow_new_topics: bool = False,
-                       progress=None) -> int:
+                       strict: bool = False, progress=None) -> int:
     """Score files on the Dask cluster at ``address``; write one row per input row, in order.
 
     Partitions are scored in parallel on the workers and written as they come back, in input
@@ -114,7 +99,8 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
         model = load_model()
     frame = read_frame(pattern, format, encoding)
     scored = predict_dask(frame, model=model, topics=topics, text_column=text_column,
-                          topic_column=topic_column, allow_new_topics=allow_new_topics)
+                          topic_column=topic_column, allow_new_topics=allow_new_topics,
+                          strict=strict)
     fmt = choose_format(output, output_format, "csv")
     written = 0
     with Client(address) as client, open_output(output, fmt, list(scored.columns)) as writer:

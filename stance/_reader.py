@@ -17,6 +17,9 @@ from pathlib import Path
 from ._errors import DataError
 
 FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl")
+#: With ``lenient=True``, a record that cannot be parsed holds its problem under this key.
+BROKEN = "\x00broken"
+_FIELD_LIMIT = 1 << 30  # characters in one field: a statement may be a whole speech
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
              ".json": "jsonl"}
 
@@ -66,6 +69,7 @@ class RecordFile:
     encoding: str
     columns: list[str] = field(default_factory=list)
     bytes_read: int = 0
+    lenient: bool = False
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
     _records: Iterator[tuple[int, dict]] | None = field(default=None, repr=False)
 
@@ -78,8 +82,8 @@ class RecordFile:
         return self._records
 
 
-def open_records(path: str | Path, *, format: str | None = None,
-                 encoding: str = "utf-8") -> RecordFile:
+def open_records(path: str | Path, *, format: str | None = None, encoding: str = "utf-8",
+                 lenient: bool = False) -> RecordFile:
     """Open a CSV, TSV or JSONL file as a stream of records.
 
     Parameters
@@ -90,6 +94,10 @@ def open_records(path: str | Path, *, format: str | None = None,
         The file format; None guesses it from the suffix.
     encoding : str, default="utf-8"
         The text encoding. A UTF-8 byte-order mark is skipped.
+    lenient : bool, default=False
+        Yield a JSONL line that is not valid JSON, or a CSV row with the wrong number of
+        fields, as a record ``{BROKEN: message}`` instead of raising (a batch job then
+        reports it in that row's output and goes on).
 
     Returns
     -------
@@ -115,7 +123,7 @@ def open_records(path: str | Path, *, format: str | None = None,
         codecs.lookup(encoding)
     except LookupError:
         raise DataError(f"Unknown encoding {encoding!r}. Try utf-8, cp1252 or latin-1.") from None
-    stream = RecordFile(path=path, format=fmt, encoding=encoding)
+    stream = RecordFile(path=path, format=fmt, encoding=encoding, lenient=lenient)
     lines = _decoded_lines(path, encoding, stream)
     records = _jsonl_records(stream, lines) if fmt == "jsonl" else _csv_records(stream, lines)
     first = next(records, None)  # reads the header (and first record) so columns is known
@@ -167,6 +175,7 @@ def _csv_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
     delimiter = "\t" if stream.format == "tsv" else ","
     reader = csv.reader(text_lines(), delimiter=delimiter, strict=True)
     start = 1
+    limit = csv.field_size_limit(_FIELD_LIMIT)  # the csv module's default stops at 128 KiB
     try:
         for row in reader:
             line, start = start, state["line"] + 1
@@ -176,17 +185,23 @@ def _csv_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
                 stream.columns = _header(stream.path, row, line)
                 continue
             if len(row) != len(stream.columns):
-                raise DataError(
+                problem = DataError(
                     f"{stream.path}, line {line}: {len(row)} fields, but the header has "
                     f"{len(stream.columns)} ({', '.join(stream.columns)}). Quote any field that "
                     f"contains {'a tab' if delimiter == chr(9) else 'a comma'} or a line break."
                 )
+                if not stream.lenient:
+                    raise problem
+                yield line, {BROKEN: str(problem)}
+                continue
             yield line, dict(zip(stream.columns, row))
     except csv.Error as err:
         raise DataError(
             f"{stream.path}, line {start}: cannot parse the {stream.format.upper()} ({err}). "
             f"Look for a quote that is opened but never closed."
         ) from None
+    finally:
+        csv.field_size_limit(limit)
 
 
 def _header(path: Path, row: list[str], line: int) -> list[str]:
@@ -209,12 +224,21 @@ def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
             continue
         try:
             record = json.loads(line)
+            if not isinstance(record, dict):
+                raise DataError(f"{stream.path}, line {number}: expected a JSON object "
+                                f"{{\"text\": ...}}, got {type(record).__name__}.")
         except json.JSONDecodeError as err:
-            raise DataError(f"{stream.path}, line {number}: not valid JSON ({err.msg} at column "
-                            f"{err.colno}). Each line must hold one JSON object.") from None
-        if not isinstance(record, dict):
-            raise DataError(f"{stream.path}, line {number}: expected a JSON object "
-                            f"{{\"text\": ...}}, got {type(record).__name__}.")
+            problem = DataError(f"{stream.path}, line {number}: not valid JSON ({err.msg} at "
+                                f"column {err.colno}). Each line must hold one JSON object.")
+            if not stream.lenient:
+                raise problem from None
+            yield number, {BROKEN: str(problem)}
+            continue
+        except DataError as problem:
+            if not stream.lenient:
+                raise
+            yield number, {BROKEN: str(problem)}
+            continue
         if not stream.columns:
             stream.columns = list(record)
         else:

@@ -18,13 +18,14 @@ OUTPUT_FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl", "json")
 class RowWriter:
     """Write dict rows with fixed columns to a text stream in one of ``OUTPUT_FORMATS``."""
 
-    def __init__(self, stream, format: str, columns: list[str]):
+    def __init__(self, stream, format: str, columns: list[str], *, header: bool = True):
         self.stream, self.format, self.columns, self.count = stream, format, columns, 0
         self._known = set(columns)
         if format in ("csv", "tsv"):
             self._csv = csv.writer(stream, delimiter="\t" if format == "tsv" else ",",
                                    lineterminator="\n")
-            self._csv.writerow(columns)
+            if header:
+                self._csv.writerow(columns)
         elif format == "json":
             stream.write("[")
 

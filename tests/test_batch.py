@@ -18,7 +18,8 @@ def test_a_topic_column_scores_each_row_on_its_own_topic(model, corpus_csv, tmp_
     rows = read_csv(out)
     assert n == len(rows) == 20
     assert list(rows[0]) == ["id", "text", "topic", "stance", "source", "predicted", "p_favor",
-                             "p_against", "p_none"]
+                             "p_against", "p_none", "error"]
+    assert all(r["error"] == "" for r in rows)
     assert [r["source"] for r in rows] == [f"src{i}" for i in range(20)]  # order kept
     assert all(r["predicted"] == r["stance"] for r in rows)
 
@@ -43,22 +44,42 @@ def test_no_topic_column_and_no_topics_means_every_known_topic(model, tmp_path):
     assert {"ceasefire:predicted", "sanctions_relief:predicted"} <= set(rows[0])
 
 
-def test_unknown_topic_is_refused_with_a_suggestion(model, tmp_path):
+def test_rows_that_cannot_be_scored_say_why_and_the_job_goes_on(model, tmp_path):
     src = tmp_path / "in.csv"
-    src.write_text("text,topic\nLift them.,sanction_relief\n")
-    with pytest.raises(StanceError, match=r"line 2: unknown topic 'sanction_relief'. Did you "
-                                          r"mean 'sanctions_relief'\?"):
-        stance.predict_file(src, tmp_path / "out.csv", model=model)
-    assert not (tmp_path / "out.csv").exists()
+    src.write_text("text,topic\nLift them.,sanction_relief\n,ceasefire\nA ceasefire now.,"
+                   "ceasefire\ntoo,many,fields\n")
+    out = tmp_path / "out.csv"
+    assert stance.predict_file(src, out, model=model) == 4
+    rows = read_csv(out)
+    assert "line 2: unknown topic 'sanction_relief'. Did you mean 'sanctions_relief'?" in \
+        rows[0]["error"]
+    assert "line 3: the 'text' column is empty" in rows[1]["error"]
+    assert rows[2]["error"] == "" and rows[2]["predicted"] == "favor"
+    assert "line 5: 3 fields, but the header has 2" in rows[3]["error"]
+    assert rows[0]["predicted"] == rows[3]["predicted"] == ""
 
 
-def test_errors_leave_no_partial_output(model, tmp_path):
+def test_a_broken_jsonl_line_is_reported_in_its_row(model, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"text": "A ceasefire now.", "k": 1}\n{"text": \n'
+                   '{"text": "Lift them.", "k": 3}\n')
+    out = tmp_path / "out.jsonl"
+    stance.predict_file(src, out, model=model, topics=["ceasefire"])
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r.get("k") for r in rows] == [1, None, 3]
+    assert "line 2: not valid JSON" in rows[1]["error"] and rows[0]["error"] is None
+
+
+def test_strict_stops_at_the_first_bad_row_and_leaves_no_output(model, tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("text,topic\nLift them.,ceasefire\n,ceasefire\n")
     out = tmp_path / "out.csv"
     with pytest.raises(DataError, match="line 3: the 'text' column is empty"):
-        stance.predict_file(src, out, model=model, batch_size=1)
-    assert list(tmp_path.iterdir()) == [src]
+        stance.predict_file(src, out, model=model, batch_size=1, strict=True)
+    assert not out.exists()  # only out.csv.partial, kept for --resume
+    src.write_text("text,topic\nLift them.,cease\n")
+    with pytest.raises(StanceError, match=r"line 2: unknown topic 'cease'. Did you mean "):
+        stance.predict_file(src, out, model=model, strict=True)
 
 
 def test_output_columns_must_not_clobber_input(model, tmp_path):

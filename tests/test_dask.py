@@ -52,7 +52,7 @@ def test_predict_dask_returns_a_dask_frame(cluster, files, model):
         frame = dd.read_csv(str(files / "part*.csv"), dtype=str, keep_default_na=False)
         scored = stance.predict_dask(frame, model=model).compute()
     assert len(scored) == 120
-    assert list(scored.columns[-4:]) == ["predicted", "p_favor", "p_against", "p_none"]
+    assert list(scored.columns[-5:]) == ["predicted", "p_favor", "p_against", "p_none", "error"]
     assert list(scored["note"][:3]) == ["x0", "x1", "x2"]
 
 

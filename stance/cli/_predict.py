@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -49,6 +50,12 @@ def predict_cli(
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Processes scoring a file in parallel (0: one per CPU).")]
     = 1,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Stop at the first row that cannot be scored, instead of reporting it "
+                         "in that row's error column.")] = False,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Continue an interrupted -i/-o run from its last checkpoint, without "
+                         "duplicating or skipping rows.")] = False,
     allow_new_topics: Annotated[bool, typer.Option(
         "--allow-new-topics", help="Score topics the model was not trained on, from its "
                                    "shared features, instead of refusing.")] = False,
@@ -59,6 +66,7 @@ def predict_cli(
 ) -> None:
     """Classify statements: the stance on each topic and the probability of each label."""
     from .._batch import check_topics, predict_file
+    from .._errors import StanceError
     from .._persist import load_model
     from .._predict import classify, probability_columns
     from .._writers import choose_format, open_output
@@ -84,12 +92,15 @@ def predict_cli(
                                        encoding=encoding, allow_new_topics=allow_new_topics)
             err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
             return
-        with _progress(input) as advance:
-            n = predict_file(input, output, model=fitted, topics=topic, output_format=fmt,
-                             format=input_format.value if input_format else None,
-                             text_column=text_column, topic_column=topic_column,
-                             encoding=encoding, allow_new_topics=allow_new_topics, jobs=jobs,
-                             progress=advance)
+        try:
+            with _progress(input) as advance:
+                n = predict_file(input, output, model=fitted, topics=topic, output_format=fmt,
+                                 format=input_format.value if input_format else None,
+                                 text_column=text_column, topic_column=topic_column,
+                                 encoding=encoding, allow_new_topics=allow_new_topics,
+                                 strict=strict, resume=resume, jobs=jobs, progress=advance)
+        except (StanceError, OSError, KeyboardInterrupt) as problem:
+            raise _with_resume_hint(problem, output) from None
         err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
         return
     if not texts:
@@ -116,6 +127,23 @@ def predict_cli(
     with open_output(output, fmt, ["text", "topic", "stance", *probability_columns()]) as writer:
         for row in rows:
             writer.write(row)
+
+
+def _with_resume_hint(problem: BaseException, output: Path | None) -> BaseException:
+    """The same problem, saying how to continue when an interrupted run left a checkpoint."""
+    from .._errors import StanceError
+    from .._resume import partial_paths
+
+    if output is None or not partial_paths(output)[1].is_file():
+        return problem
+    rows = json.loads(partial_paths(output)[1].read_text())["rows"]
+    hint = (f" {rows} rows are safe in {partial_paths(output)[0].name}; run the same command "
+            f"with --resume to continue.")
+    if isinstance(problem, KeyboardInterrupt):
+        return StanceError(f"interrupted.{hint}")
+    if isinstance(problem, OSError):
+        return StanceError(f"{problem.filename or output}: {problem.strerror or problem}.{hint}")
+    return StanceError(f"{problem}{hint}")
 
 
 @contextmanager

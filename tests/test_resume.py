@@ -1,0 +1,106 @@
+"""Batch jobs lose nothing: an interrupted or failed run continues with --resume."""
+
+import errno
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import stance
+from stance._writers import RowWriter
+from stance.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_input(path: Path, n: int) -> Path:
+    texts = ["Lift the sanctions now.", "No truce because they will rearm.", "Talks resume."]
+    path.write_text("id,text\n" + "".join(f"{i},{texts[i % 3]} {i}\n" for i in range(n)))
+    return path
+
+
+def test_a_killed_run_resumes_without_duplicates_or_gaps(model_dir, tmp_path):
+    n = 60_000
+    source = make_input(tmp_path / "big.csv", n)
+    out = tmp_path / "out.csv"
+    command = [sys.executable, "-m", "stance", "predict", "-i", str(source), "-o", str(out),
+               "-m", str(model_dir), "-t", "ceasefire"]
+    state = tmp_path / "out.csv.partial.json"
+    run = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and run.poll() is None:
+        if state.is_file() and json.loads(state.read_text())["rows"] > 0:
+            run.kill()
+            break
+        time.sleep(0.01)
+    run.wait()
+    assert not out.exists(), "the run finished before it could be killed"
+    kept = json.loads(state.read_text())["rows"]
+    assert 0 < kept < n
+    with open(tmp_path / "out.csv.partial", "a") as fh:
+        fh.write("4097,a row torn by the kill")  # bytes after the last checkpoint
+    subprocess.run(command + ["--resume"], cwd=ROOT, check=True, capture_output=True)
+    clean = tmp_path / "clean.csv"
+    subprocess.run([str(clean) if part == str(out) else part for part in command], cwd=ROOT,
+                   check=True, capture_output=True)
+    assert out.read_text() == clean.read_text()
+    assert not state.exists()
+
+
+def test_resume_refuses_another_input(model, tmp_path):
+    source = make_input(tmp_path / "in.csv", 10)
+    out = tmp_path / "out.csv"
+    partial = tmp_path / "out.csv.partial"
+    state = tmp_path / "out.csv.partial.json"
+    partial.write_text("")
+    state.write_text(json.dumps({"fingerprint": {"input": "elsewhere"}, "rows": 0, "bytes": 0}))
+    try:
+        stance.predict_file(source, out, model=model, resume=True)
+    except stance.StanceError as error:
+        assert "started on another input file" in str(error)
+    else:
+        raise AssertionError("resumed on another input")
+    (tmp_path / "out.csv.partial.json").unlink()
+    try:
+        stance.predict_file(source, out, model=model, resume=True)
+    except stance.StanceError as error:
+        assert "Nothing to resume" in str(error) or "no out.csv.partial" in str(error)
+
+
+def test_a_full_disk_is_a_clear_error_and_resumable(model_dir, tmp_path, monkeypatch):
+    source = make_input(tmp_path / "in.csv", 9000)
+    out = tmp_path / "out.csv"
+    real_write = RowWriter.write
+
+    def write(self, row):
+        if self.count >= 5000:
+            raise OSError(errno.ENOSPC, "No space left on device", str(out) + ".partial")
+        real_write(self, row)
+
+    monkeypatch.setattr(RowWriter, "write", write)
+    args = ["predict", "-i", str(source), "-o", str(out), "-m", str(model_dir), "-t",
+            "ceasefire"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert "No space left on device" in result.stderr
+    assert "rows are safe in out.csv.partial; run the same command with --resume" in \
+        result.stderr
+    assert not out.exists()
+    monkeypatch.setattr(RowWriter, "write", real_write)
+    assert CliRunner().invoke(app, args + ["--resume"]).exit_code == 0
+    rows = out.read_text().splitlines()
+    assert len(rows) == 9001 and rows[-1].startswith("8999,")
+
+
+def test_a_one_megabyte_statement_is_scored(model_dir, tmp_path):
+    source = tmp_path / "big.csv"
+    source.write_text("text\n" + "No truce now. " * 75_000 + "\nLift the sanctions.\n")
+    out = tmp_path / "out.csv"
+    result = CliRunner().invoke(app, ["predict", "-i", str(source), "-o", str(out), "-m",
+                                      str(model_dir), "-t", "ceasefire"])
+    assert result.exit_code == 0, result.output
+    assert len(out.read_text().splitlines()) == 3
