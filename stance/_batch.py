@@ -8,7 +8,7 @@ import os
 from collections import deque
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
@@ -110,6 +110,11 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
     columns = list(records.columns) + job.added
     rows = iter(records)
+    first = next(rows, None)
+    if first is None:
+        raise DataError(f"{records.path} has a header but no rows: there is nothing to score. "
+                        f"Add one row per statement.")
+    rows = chain([first], rows)
     if output is None or fmt not in RESUMABLE_FORMATS:
         if resume:
             raise StanceError(f"--resume needs an output file in {', '.join(RESUMABLE_FORMATS)}"

@@ -144,8 +144,20 @@ class TopicFeatures(TopicBlocks):
         if not parts:
             raise StanceError("word_ngram_range and char_ngram_range are both None: keep at "
                               "least one kind of n-gram.")
-        self.vectorizer_ = FeatureUnion(parts)
-        self.vectorizer_.fit(list(dict.fromkeys(texts)))  # each statement once, in order
+        unique = list(dict.fromkeys(texts))  # each statement once, in order
+        fitted = []
+        for name, vectorizer in parts:
+            try:
+                fitted.append((name, vectorizer.fit(unique)))
+            except ValueError as error:  # no n-gram of this kind in the training texts
+                if "empty vocabulary" not in str(error) and "no terms remain" not in str(error):
+                    raise
+        if not fitted:
+            raise StanceError(f"the {len(unique)} training statement(s) hold no n-gram that "
+                              f"occurs in at least min_df={self.min_df} of them: there is "
+                              f"nothing to learn from. Add statements with real text, or "
+                              f"lower min_df.")
+        self.vectorizer_ = FeatureUnion(fitted)
         self.topics_ = np.array(sorted(set(topics)), dtype=object)
         self.n_text_features_ = sum(len(v.vocabulary_) for _, v in self.vectorizer_.transformer_list)
         shared = self.vectorizer_.transform(texts).tocsr()

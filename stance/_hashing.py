@@ -83,7 +83,16 @@ def ngrams(texts, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5),
 
 
 def _table(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    return table[np.minimum(codes, 0xFFFF)] & (codes < 0x10000)
+    out = table[np.minimum(codes, 0xFFFF)]
+    high = np.flatnonzero(codes > 0xFFFF)
+    if len(high):  # outside the Basic Multilingual Plane: rare, so looked up one by one
+        if table is _WORD:
+            values, inverse = np.unique(codes[high], return_inverse=True)
+            word = np.array([chr(c).isalnum() for c in values.tolist()], dtype=bool)
+            out[high] = word[inverse]
+        else:
+            out[high] = False  # no whitespace lies beyond U+FFFF
+    return out
 
 
 _POWERS: dict[int, np.ndarray] = {}
@@ -149,6 +158,8 @@ def _char_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[G
             if n > 2:
                 inner = inner[:-1] & ~space[n - 2:]
             ok = inner[:len(h)]
+            if n == 2:  # never two spaces (an empty text, or padding after a trailing space)
+                ok = ok & ~(space[:-1] & space[1:])
         if n < lo:
             continue
         begin = np.flatnonzero(ok)

@@ -218,6 +218,15 @@ def _header(path: Path, row: list[str], line: int) -> list[str]:
     return names
 
 
+def _encodable(record: dict) -> bool:
+    """False if a value holds a lone surrogate (a JSON escape like "\\ud800" decodes to one)."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
     for number, line in lines:
         if not line.strip():
@@ -227,6 +236,10 @@ def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
             if not isinstance(record, dict):
                 raise DataError(f"{stream.path}, line {number}: expected a JSON object "
                                 f"{{\"text\": ...}}, got {type(record).__name__}.")
+            if "\\u" in line and not _encodable(record):
+                raise DataError(f"{stream.path}, line {number}: holds a lone surrogate escape "
+                                f"(\\ud800-\\udfff), which is not a character. Fix the "
+                                f"program that wrote the file.")
         except json.JSONDecodeError as err:
             problem = DataError(f"{stream.path}, line {number}: not valid JSON ({err.msg} at "
                                 f"column {err.colno}). Each line must hold one JSON object.")

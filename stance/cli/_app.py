@@ -35,13 +35,14 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def command(name: str | None = None, *, group: typer.Typer | None = None, **kwargs):
     """Register a command (on ``group``, default the main app) whose user errors end in one line
     on stderr and exit code 1."""
-    from .._errors import StanceError
+    from .._errors import StanceError, StanceWarning
 
     def register(func):
         @functools.wraps(func)
         def wrapper(*args, **kw):
             with warnings.catch_warnings():
                 warnings.showwarning = _show_warning
+                warnings.simplefilter("always", StanceWarning)  # shown, whatever the filters
                 try:
                     return func(*args, **kw)
                 except StanceError as error:

@@ -1,0 +1,180 @@
+"""Every bad-input case of docs/reliability.md, through the command line.
+
+Each case answers with exit code 1 (2 for usage), one line on stderr that names the file, the
+line and the value and says what to do, and never a traceback; or, where the job can go on, a
+warning or an ``error`` field in the row's output.
+"""
+
+import csv
+import json
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from conftest import write_csv
+from stance.cli import app
+
+HEADER = ("text", "topic", "stance")
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(app, [str(a) for a in args], input=input)
+
+
+def one_line_error(result, *fragments, code=1):
+    """The result failed with ``code`` and one ``error:`` line holding every fragment."""
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert result.stderr.startswith("error: "), result.stderr
+    assert result.stderr.count("\n") == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_missing_file(tmp_path):
+    one_line_error(run("train", tmp_path / "missing.csv"), "missing.csv: no such file")
+
+
+def test_directory_instead_of_file(tmp_path, model_dir):
+    one_line_error(run("evaluate", tmp_path, "-m", model_dir), str(tmp_path), "is a directory")
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "empty.csv").write_bytes(b"")
+    one_line_error(run("train", tmp_path / "empty.csv"), "empty.csv", "is empty")
+
+
+@pytest.mark.parametrize("command", ["train", "predict"])
+def test_header_only(tmp_path, model_dir, command):
+    path = write_csv(tmp_path / "header.csv", [], header=HEADER)
+    args = ["train", path] if command == "train" else ["predict", "-i", path, "-m", model_dir,
+                                                        "-o", tmp_path / "out.csv"]
+    one_line_error(run(*args), "header.csv has a header but no rows", "Add one row")
+    assert not (tmp_path / "out.csv").exists()
+
+
+def test_misspelt_column_suggests_the_closest(tmp_path, model_dir):
+    path = write_csv(tmp_path / "c.csv", [("a b", "ceasefire", "favor")],
+                     header=("text", "topic", "stanse"))
+    one_line_error(run("train", path), "c.csv: no column 'stance'",
+                   "(the file has: text, topic, stanse)", "Did you mean 'stanse'?",
+                   "--stance-column")
+    path = write_csv(tmp_path / "t.csv", [("hello",)], header=("txt",))
+    one_line_error(run("predict", "-i", path, "-m", model_dir), "no column 'text'",
+                   "Did you mean 'txt'?", "--text-column")
+
+
+def test_unknown_label_lists_the_valid_ones(tmp_path):
+    path = write_csv(tmp_path / "l.csv", [("a b", "ceasefire", "pro")], header=HEADER)
+    one_line_error(run("train", path), "l.csv, line 2: unknown stance 'pro'",
+                   "Use one of: favor, against, none")
+
+
+def test_unknown_topic_at_predict_time_lists_the_known_ones(model_dir):
+    one_line_error(run("predict", "Stop now.", "-t", "ceasfire", "-m", model_dir),
+                   "unknown topic 'ceasfire'", "Did you mean 'ceasefire'?",
+                   "The model knows: ceasefire, sanctions_relief", "--allow-new-topics")
+
+
+def test_empty_or_whitespace_text(tmp_path, model_dir):
+    path = write_csv(tmp_path / "e.csv", [("a b", "ceasefire", "favor"),
+                                          ("  \t ", "ceasefire", "none")], header=HEADER)
+    one_line_error(run("train", path), "e.csv, line 3: the 'text' column is empty")
+    # A batch job goes on: the row gets an error field, the others are scored.
+    out = tmp_path / "out.csv"
+    result = run("predict", "-i", path, "-m", model_dir, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert rows[0]["error"] == "" and rows[0]["predicted"]
+    assert "line 3: the 'text' column is empty" in rows[1]["error"] and not rows[1]["predicted"]
+    # On the command line it is a usage error.
+    result = run("predict", "   ", "-m", model_dir)
+    assert result.exit_code == 2 and "statement 1 is empty" in result.stderr
+
+
+def test_one_megabyte_statement(model_dir):
+    result = run("predict", "peace " * 175_000, "-t", "ceasefire", "-m", model_dir,
+                 "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["topic"] == "ceasefire"
+
+
+def test_non_utf8_bytes_name_the_line_and_encoding_reads_them(tmp_path):
+    path = tmp_path / "latin.csv"
+    path.write_bytes(b"text,topic,stance\ncaf\xe9 au lait,ceasefire,favor\n"
+                     b"tea time,ceasefire,none\n")
+    one_line_error(run("train", path), "latin.csv, line 2: the bytes b'\\xe9' at column 4",
+                   "--encoding")
+    result = run("train", path, "--encoding", "latin-1", "-o", tmp_path / "m", "--test-size",
+                 "0")
+    assert result.exit_code == 0, result.output
+
+
+def test_nul_bytes(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"text,topic,stance\nhel\x00lo,ceasefire,favor\n")
+    one_line_error(run("train", path), "nul.csv, line 2: contains a NUL byte", "UTF-8")
+
+
+@pytest.mark.parametrize("content, fragments", [
+    (b"text,topic,stance\na,ceasefire,favor,extra\n",
+     ["ragged.csv, line 2: 4 fields, but the header has 3", "Quote any field"]),
+    (b'text,topic,stance\n"a,ceasefire,favor\nb,ceasefire,none\n',
+     ["ragged.csv, line 2: cannot parse the CSV", "opened but never closed"]),
+], ids=["ragged-row", "unclosed-quote"])
+def test_ragged_rows_and_unclosed_quotes(tmp_path, content, fragments):
+    (tmp_path / "ragged.csv").write_bytes(content)
+    one_line_error(run("train", tmp_path / "ragged.csv"), *fragments)
+
+
+def test_jsonl_with_one_broken_line(tmp_path, model_dir):
+    path = tmp_path / "b.jsonl"
+    path.write_text('{"text": "Stop the war now.", "topic": "ceasefire", "stance": "favor"}\n'
+                    '{"text": broken\n'
+                    '{"text": "Keep the sanctions.", "topic": "ceasefire", "stance": "none"}\n')
+    one_line_error(run("train", path), "b.jsonl, line 2: not valid JSON",
+                   "Each line must hold one JSON object")
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "-i", path, "-m", model_dir, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
+    assert "line 2: not valid JSON" in rows[1]["error"]
+    one_line_error(run("predict", "-i", path, "-m", model_dir, "-o", out, "--strict"),
+                   "b.jsonl, line 2: not valid JSON")
+
+
+def test_duplicate_ids_with_conflicting_labels_warn_and_list_them(tmp_path):
+    path = write_csv(tmp_path / "dup.csv", [("1", "Stop the war now.", "ceasefire", "favor"),
+                                            ("1", "Stop the war now.", "ceasefire", "against"),
+                                            ("2", "Talks resumed.", "ceasefire", "none")])
+    result = run("train", path, "-o", tmp_path / "m", "--test-size", "0")
+    assert result.exit_code == 0, result.output
+    assert "dup.csv: 1 statement(s) are labelled on the same topic with " \
+           "conflicting labels: lines 2, 3 (favor/against)" in result.stderr
+    assert result.stderr.startswith("warning: ")
+
+
+@pytest.mark.parametrize("damage", ["truncated", "tampered"])
+def test_truncated_or_tampered_model(tmp_path, model_dir, damage):
+    copy = shutil.copytree(model_dir, tmp_path / "copy")
+    blob = (copy / "model.joblib").read_bytes()
+    (copy / "model.joblib").write_bytes(blob[: len(blob) // 2] if damage == "truncated"
+                                        else blob[:-1] + bytes([blob[-1] ^ 1]))
+    one_line_error(run("predict", "Stop now.", "-m", copy),
+                   "model.joblib does not match the SHA-256 in metadata.json",
+                   "It was not loaded")
+
+
+def test_model_directory_without_metadata(tmp_path, model_dir):
+    copy = shutil.copytree(model_dir, tmp_path / "copy")
+    (copy / "metadata.json").unlink()
+    one_line_error(run("predict", "Stop now.", "-m", copy), "has no metadata.json")
+
+
+def test_output_path_that_cannot_be_written(tmp_path, model_dir):
+    path = write_csv(tmp_path / "in.csv", [("Stop now.",)], header=("text",))
+    one_line_error(run("predict", "-i", path, "-m", model_dir, "-o",
+                       tmp_path / "no" / "such" / "dir" / "out.csv"),
+                   "Cannot write", "out.csv", "Check that the directory exists")
