@@ -33,6 +33,10 @@ _LAZY = {
     "predict_dask": "_dask", "predict_files_dask": "_dask",
     "check_dataset": "_checks",
     "TrainResult": "_training",
+    "explain": "_explain", "top_features": "_explain",
+    "expected_calibration_error": "_calibration", "reliability_bins": "_calibration",
+    "write_report": "_report",
+    "suggest": "_annotate", "audit": "_annotate", "data_stats": "_annotate",
 }
 
 __all__ = [
@@ -41,16 +45,20 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from ._annotate import audit, data_stats, suggest
     from ._batch import predict_file
     from ._checks import check_dataset
     from ._dask import predict_dask, predict_files_dask
+    from ._calibration import expected_calibration_error, reliability_bins
     from ._dataset import Dataset, load_dataset
+    from ._explain import explain, top_features
     from ._features import TopicFeatures
     from ._hashed import HashedTopicFeatures
     from ._metrics import evaluate, stance_scores
     from ._model import PRESETS, StanceClassifier
     from ._persist import bundled_model_path, load_model, read_metadata, save_model
     from ._predict import classify
+    from ._report import write_report
     from ._training import TrainResult, train
     from ._validation import cross_validate, split_dataset
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ._dataset import _missing_column
 from ._errors import DataError, StanceError
-from ._predict import label_rows, probability_columns
+from ._predict import check_min_confidence, label_rows, probability_columns, uncertain
 from ._reader import BROKEN, open_records
 from ._resume import RESUMABLE_FORMATS, resumable_output
 from ._writers import choose_format, open_output
@@ -44,6 +44,7 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                  output_format: str | None = None, text_column: str = "text",
                  topic_column: str = "topic", encoding: str = "utf-8",
                  allow_new_topics: bool = False, strict: bool = False, resume: bool = False,
+                 min_confidence: float | None = None,
                  batch_size: int = 4096, jobs: int = 1,
                  progress: Callable[[int, int], None] | None = None) -> int:
     """Score every row of a CSV, TSV or JSONL file and write one output row per input row.
@@ -78,6 +79,8 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         Score topics the model has not seen (from its shared features) instead of refusing.
     strict : bool, default=False
         Stop at the first row that cannot be scored, instead of reporting it in its row.
+    min_confidence : float, default=None
+        Write ``uncertain`` as the predicted label when its probability is below this.
     resume : bool, default=False
         Continue an interrupted run into the same output: keep the rows its last checkpoint
         recorded and score the rest, without duplicating or skipping any.
@@ -105,8 +108,10 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
     records = open_records(input, format=format, encoding=encoding, lenient=not strict)
     if text_column not in records.columns:
         raise DataError(_missing_column(records.path, "text", text_column, records.columns))
+    check_min_confidence(min_confidence)
     job = Job.plan(model, records.path, records.columns, topics, text_column, topic_column,
                    allow_new_topics, strict)
+    job.min_confidence = min_confidence
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
     columns = list(records.columns) + job.added
     rows = iter(records)
@@ -121,7 +126,8 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                               f" format.")
         with open_output(output, fmt, columns) as writer:
             return _run(job, rows, writer, 0, None, batch_size, jobs, records, progress)
-    options = {"topics": job.topics, "text_column": text_column, "topic_column": topic_column}
+    options = {"topics": job.topics, "text_column": text_column, "topic_column": topic_column,
+               "min_confidence": min_confidence}
     with resumable_output(output, fmt, columns, records.path, resume=resume,
                           options=options) as (writer, done, checkpoint):
         for _ in islice(rows, done):  # rows the interrupted run already wrote
@@ -159,6 +165,7 @@ class Job:
     topic_column: str
     allow_new: bool
     strict: bool
+    min_confidence: float | None = None
 
     @classmethod
     def plan(cls, model, path, columns, topics, text_column, topic_column, allow_new,
@@ -218,6 +225,7 @@ class Job:
     def rows(self, batch, errors, labels, proba):
         """The output rows of a batch: its records with predictions, or with their problem."""
         k, at = len(self.prefixes), 0
+        labels = uncertain(labels, proba, self.min_confidence)
         for (_, record), error in zip(batch, errors):
             out = {key: value for key, value in record.items() if key != BROKEN}
             if error is None:

@@ -9,6 +9,7 @@ from collections import deque
 from pathlib import Path
 
 from ._batch import Job, _label
+from ._predict import check_min_confidence
 from ._errors import StanceError
 from ._writers import choose_format, open_output
 
@@ -35,7 +36,7 @@ def _score_partition(part, job: Job):
 
 def predict_dask(frame, *, model=None, topics=None, text_column: str = "text",
                  topic_column: str = "topic", allow_new_topics: bool = False,
-                 strict: bool = False):
+                 strict: bool = False, min_confidence: float | None = None):
     """Score a Dask DataFrame of statements; return it with the prediction columns added.
 
     The columns are those of :func:`predict_file`: ``predicted``, ``p_favor``, ``p_against``,
@@ -59,6 +60,7 @@ def predict_dask(frame, *, model=None, topics=None, text_column: str = "text",
                           f"{', '.join(map(str, frame.columns))}).")
     job = Job.plan(model, "a partition", list(frame.columns), topics, text_column,
                    topic_column, allow_new_topics, strict)
+    job.min_confidence = check_min_confidence(min_confidence)
     import pandas as pd
 
     meta = frame._meta.copy()
@@ -86,7 +88,8 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
                        format: str | None = None, output_format: str | None = None,
                        text_column: str = "text", topic_column: str = "topic",
                        encoding: str = "utf-8", allow_new_topics: bool = False,
-                       strict: bool = False, progress=None) -> int:
+                       strict: bool = False, min_confidence: float | None = None,
+                       progress=None) -> int:
     """Score files on the Dask cluster at ``address``; write one row per input row, in order.
 
     Partitions are scored in parallel on the workers and written as they come back, in input
@@ -100,7 +103,7 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
     frame = read_frame(pattern, format, encoding)
     scored = predict_dask(frame, model=model, topics=topics, text_column=text_column,
                           topic_column=topic_column, allow_new_topics=allow_new_topics,
-                          strict=strict)
+                          strict=strict, min_confidence=min_confidence)
     fmt = choose_format(output, output_format, "csv")
     written = 0
     with Client(address) as client, open_output(output, fmt, list(scored.columns)) as writer:

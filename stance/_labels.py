@@ -5,6 +5,9 @@ from __future__ import annotations
 #: The labels in display order. ``classes_`` of a fitted model is sorted: against, favor, none.
 LABELS: tuple[str, ...] = ("favor", "against", "none")
 
+#: The answer below a minimum confidence (``--min-confidence``): not a class the model learns.
+UNCERTAIN = "uncertain"
+
 
 def normalize_stance(value: object) -> str | None:
     """Return the canonical label for ``value`` (case-insensitive), or None if it is not one.

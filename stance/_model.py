@@ -6,12 +6,13 @@ import warnings
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.special import expit, softmax
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
+from ._calibration import fit_gated_temperatures, gated_proba
 from ._errors import StanceError, StanceWarning
 from ._features import TopicFeatures, split_pairs
 from ._hashed import HashedTopicFeatures
@@ -21,6 +22,7 @@ from ._labels import LABELS, normalize_stance
 _UNSEEN = ("warn", "error", "ignore")
 _FEATURES = ("tfidf", "hashed")
 _SOLVERS = ("newton-cg", "sgd")
+_CALIBRATIONS = (None, "temperature")
 _SGD_CHUNK = 20_000  # statements hashed per SGD step
 _SGD_CACHE = 200_000  # up to this many statements, features are built once for all epochs
 
@@ -88,6 +90,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Passes over the data with ``solver="sgd"``.
     max_iter : int, default=1000
         Iteration limit of the newton-cg solver.
+    calibration : {None, "temperature"}, default=None
+        "temperature": after fitting, fit a temperature ``T`` for the stance scores (and one
+        for the relevance gate's score, with ``off_topic`` > 0) on out-of-fold scores
+        (``calibration_cv`` folds grouped by statement, each fitting a copy of this model;
+        with ``off_topic`` > 0 the held-out statements are also scored on every topic they are
+        not labelled on, counted as ``none``); probabilities are then ``softmax(scores / T)``,
+        so that a probability of 0.8 is right about 80% of the time. The stance temperature
+        never changes the predicted label; the gate's can move a row between ``none`` and a
+        stance. It costs ``calibration_cv`` extra fits (``stance train --calibrate``).
+    calibration_cv : int, default=3
+        Folds for ``calibration``.
     unseen_topic : {"warn", "error", "ignore"}, default="warn"
         What to do when asked about a topic not seen in ``fit``: predict from the shared features
         and warn (or stay silent), or raise a :class:`StanceError` listing the known topics.
@@ -106,6 +119,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         The fitted stance model (its ``coef_`` stored sparse).
     relevance_ : LogisticRegression or None
         The relevance model over the topic-specific features (None when ``off_topic=0``).
+    temperature_, relevance_temperature_ : float
+        The calibration temperatures of the stance scores and of the relevance gate (1.0
+        without ``calibration``).
 
     Examples
     --------
@@ -121,7 +137,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  min_df=1, sublinear_tf=True, n_bits=20, topic_copies=True, C=10.0,
                  class_weight="balanced",
                  off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, solver="newton-cg",
-                 epochs=3, max_iter=1000, unseen_topic="warn", random_state=None):
+                 epochs=3, max_iter=1000, calibration=None, calibration_cv=3,
+                 unseen_topic="warn", random_state=None):
         self.features = features
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -137,6 +154,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.solver = solver
         self.epochs = epochs
         self.max_iter = max_iter
+        self.calibration = calibration
+        self.calibration_cv = calibration_cv
         self.unseen_topic = unseen_topic
         self.random_state = random_state
 
@@ -151,6 +170,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.features not in _FEATURES:
             raise StanceError(f"features={self.features!r} is not valid. Use one of: "
                               f"{', '.join(_FEATURES)}.")
+        if self.calibration not in _CALIBRATIONS:
+            raise StanceError(f"calibration={self.calibration!r} is not valid. Use one of: "
+                              f"{', '.join(map(repr, _CALIBRATIONS))}.")
         if self.unseen_topic not in _UNSEEN:
             raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
                               f"{', '.join(_UNSEEN)}.")
@@ -185,7 +207,49 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = self.classifier_.classes_.astype(object)
         self.topics_ = self.features_.topics_
         self._scorer = None
+        self.temperature_ = self.relevance_temperature_ = 1.0
+        if self.calibration == "temperature":
+            self.temperature_, self.relevance_temperature_ = self._fit_temperature(pairs,
+                                                                                   labels)
         return self
+
+    def _fit_temperature(self, pairs, labels) -> tuple[float, float]:
+        """Fit the temperatures on out-of-fold scores (folds grouped by statement)."""
+        from sklearn.base import clone
+        from sklearn.model_selection import GroupKFold
+
+        groups = pairs[:, 0]
+        folds = min(int(self.calibration_cv), len(set(groups)))
+        if folds < 2:
+            return 1.0, 1.0
+        copy = clone(self).set_params(calibration=None, unseen_topic="ignore")
+        truth, scores, about, labelled = [], [], [], []
+        for fit_rows, held_out in GroupKFold(n_splits=folds).split(pairs, labels, groups):
+            if len(set(labels[fit_rows])) < 2:
+                return 1.0, 1.0
+            fold = clone(copy).fit(pairs[fit_rows], labels[fit_rows])
+            scored, gold = pairs[held_out], labels[held_out]
+            labelled.append(np.ones(len(held_out), dtype=bool))
+            if self.off_topic and "none" in self.classes_:
+                other = _off_topic_pairs(scored[:, 0], scored[:, 1], len(self.topics_),
+                                         np.random.RandomState(0))
+                scored = np.concatenate([scored, other])
+                gold = np.concatenate([gold, np.full(len(other), "none", dtype=object)])
+                labelled.append(np.zeros(len(other), dtype=bool))
+            s, a = fold._logits(scored)
+            columns = [list(fold.classes_).index(c) if c in fold.classes_ else None
+                       for c in self.classes_]
+            scores.append(np.column_stack([s[:, c] if c is not None else np.full(len(s), -50.0)
+                                           for c in columns]))
+            about.append(np.full(len(s), 50.0) if a is None else a)
+            truth.append(gold)
+        gate = None if self.relevance_ is None else np.concatenate(about)
+        # the labelled pairs and the off-topic pairs weigh the same in all
+        labelled = np.concatenate(labelled)
+        weights = np.where(labelled, 1.0 / max(labelled.sum(), 1),
+                           1.0 / max((~labelled).sum(), 1))
+        return fit_gated_temperatures(np.concatenate(truth), np.concatenate(scores), gate,
+                                      self.classes_, weights=weights)
 
     def _fit_newton(self, pairs, extra, labels) -> None:
         Z = self.features_.fit_transform(np.concatenate([pairs, extra]))
@@ -232,28 +296,27 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Their softmax gives the probabilities before the relevance gate (see ``off_topic``);
         ``predict_proba`` and ``predict`` include the gate.
         """
-        return self._scores(X)[0]
+        return self._logits(X)[0]
 
     def predict_proba(self, X) -> np.ndarray:
         """Return label probabilities, shape (n_samples, n_classes); each row sums to 1."""
-        scores, about = self._scores(X)
-        proba = softmax(scores, axis=1)
-        if about is None or "none" not in self.classes_:
-            return proba
-        gated = proba * about[:, None]
-        gated[:, list(self.classes_).index("none")] += 1.0 - about
-        return gated
+        scores, about = self._logits(X)
+        none = list(self.classes_).index("none") if "none" in self.classes_ else None
+        return gated_proba(scores, about, none, getattr(self, "temperature_", 1.0),
+                           getattr(self, "relevance_temperature_", 1.0))
 
     def relevance(self, X) -> np.ndarray:
         """Return the probability that each statement is about its topic.
 
         It is 1.0 without a relevance model (``off_topic=0``) and for topics not seen in fit.
         """
-        about = self._scores(X)[1]
-        return np.ones(len(split_pairs(X)[0])) if about is None else about
+        about = self._logits(X)[1]
+        if about is None:
+            return np.ones(len(split_pairs(X)[0]))
+        return expit(about / getattr(self, "relevance_temperature_", 1.0))
 
-    def _scores(self, X) -> tuple[np.ndarray, np.ndarray | None]:
-        """Stance logits and the probability of being about the topic (None without a gate)."""
+    def _logits(self, X) -> tuple[np.ndarray, np.ndarray | None]:
+        """Stance logits and the relevance logit (None without a gate; inf for unseen topics)."""
         check_is_fitted(self)
         texts, topics = split_pairs(X)
         self._check_topics(topics)
@@ -268,7 +331,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 for t in range(len(self.topics_))], axis=0)
             if "none" in self.classes_:
                 scores[unseen, list(self.classes_).index("none")] += self.unseen_none_bias
-        return scores.astype(np.float64), None if about is None else expit(about)
+        return scores.astype(np.float64), None if about is None else about.astype(np.float64)
 
     def _topic_part(self, Z):
         return Z[:, self.features_.n_text_features_:]

@@ -56,6 +56,9 @@ class MatrixScorer:
 
     def __init__(self, model):
         self.model = model
+        # float64 weights: the scores are exact sums of value * weight (see stance.explain)
+        self.stance = _float64(model.classifier_)
+        self.relevance = None if model.relevance_ is None else _float64(model.relevance_)
 
     def scores(self, texts, topics: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """Stance logits (n, n_classes) and relevance logits (n,) or None, for (text, topic).
@@ -63,12 +66,26 @@ class MatrixScorer:
         ``topics`` holds topic indices (-1: not seen in fit, scored from the shared block).
         """
         model = self.model
-        Z = model.features_.transform_index(texts, topics)
-        logits = _dense_logits(model.classifier_.decision_function(Z))
-        if model.relevance_ is None:
+        Z = model.features_.transform_index(texts, topics).astype(np.float64)
+        logits = _dense_logits(_linear(Z, *self.stance))
+        if self.relevance is None:
             return logits, None
-        about = model.relevance_.decision_function(Z[:, model.features_.n_text_features_:])
-        return logits, np.where(topics >= 0, about, np.inf)  # unseen topics: no gate
+        about = _linear(Z[:, model.features_.n_text_features_:], *self.relevance)
+        return logits, np.where(topics >= 0, about.ravel(), np.inf)  # unseen topics: no gate
+
+
+def _float64(classifier) -> tuple:
+    coef = classifier.coef_
+    coef = sp.csr_matrix(coef, dtype=np.float64) if sp.issparse(coef) else \
+        np.asarray(coef, dtype=np.float64)
+    return coef.T, np.asarray(classifier.intercept_, dtype=np.float64)
+
+
+def _linear(Z, coef_t, intercept) -> np.ndarray:
+    scores = Z @ coef_t
+    scores = scores.toarray() if sp.issparse(scores) else np.asarray(scores)
+    scores = scores + intercept
+    return scores.ravel() if scores.shape[1] == 1 else scores
 
 
 def _dense_logits(scores: np.ndarray) -> np.ndarray:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ._dataset import Dataset
 from ._metrics import evaluate
 from ._model import StanceClassifier
-from ._validation import split_dataset
+from ._validation import cross_validate, split_dataset
 
 
 @dataclass
@@ -20,7 +20,7 @@ class TrainResult:
 
 
 def train(data: Dataset, *, test_size: float = 0.2, random_state: int | None = 0,
-          refit: bool = True, progress: Callable[[str], None] | None = None,
+          refit: bool = True, cv: int = 0, progress: Callable[[str], None] | None = None,
           **params) -> TrainResult:
     """Fit a :class:`StanceClassifier` and measure it on held-out statements.
 
@@ -38,6 +38,10 @@ def train(data: Dataset, *, test_size: float = 0.2, random_state: int | None = 0
         Seed for the split and the estimator.
     refit : bool, default=True
         Refit on all rows after the evaluation.
+    cv : int, default=0
+        Instead of one held-out split, cross-validate with this many folds (grouped by
+        statement); the evaluation is then the pooled out-of-fold report, with the folds'
+        ``mean`` and ``std`` under ``cross_validation``.
     progress : callable, default=None
         Called with a short message before each step.
     **params
@@ -58,7 +62,14 @@ def train(data: Dataset, *, test_size: float = 0.2, random_state: int | None = 0
     say = progress or (lambda message: None)
     estimator = StanceClassifier(random_state=random_state, **params)
     evaluation = None
-    if test_size:
+    if cv:
+        result = cross_validate(estimator, data, n_splits=cv, random_state=random_state,
+                                progress=say)
+        evaluation = result["pooled"]
+        evaluation["cross_validation"] = {"folds": cv, "mean": result["mean"],
+                                          "std": result["std"]}
+        evaluation["description"] = f"out-of-fold predictions of {cv}-fold cross-validation"
+    elif test_size:
         train_part, test_part = split_dataset(data, test_size=test_size,
                                               random_state=random_state)
         say(f"Fitting on {len(train_part)} rows, holding out {len(test_part)}")
@@ -69,5 +80,6 @@ def train(data: Dataset, *, test_size: float = 0.2, random_state: int | None = 0
                                      f" held out before the final fit")
         if not refit:
             return TrainResult(model, evaluation)
-    say(f"Fitting on all {len(data)} rows")
+    calibrating = " (and calibration folds)" if estimator.calibration else ""
+    say(f"Fitting on all {len(data)} rows{calibrating}")
     return TrainResult(estimator.fit(data.X, data.y), evaluation)

@@ -31,7 +31,8 @@ def split_dataset(data: Dataset, *, test_size: float = 0.2,
 
 
 def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
-                   random_state: int | None = 0, all_topics: bool = False) -> dict:
+                   random_state: int | None = 0, all_topics: bool = False,
+                   progress=None) -> dict:
     """Cross-validate an estimator with folds grouped by statement and stratified by topic and label.
 
     Parameters
@@ -48,6 +49,9 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         Also score each held-out statement on every topic it is not labelled on, counted as
         ``none`` (see :meth:`Dataset.complete`): how the model does when asked about every
         topic. The fold means go under ``all_topics``.
+    progress : callable, default=None
+        Called with a short message (``"Cross-validation: fitting fold 2 of 5"``) before each
+        fold.
 
     Returns
     -------
@@ -64,17 +68,14 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     >>> stance.cross_validate(stance.StanceClassifier(), data)["mean"]["f_avg"]  # doctest: +SKIP
     0.62
     """
-    n_groups = len(set(data.groups.tolist()))
-    if not 2 <= n_splits <= n_groups:
-        raise StanceError(f"n_splits={n_splits} must be between 2 and the number of statements "
-                          f"({n_groups}).")
-    strata = np.array([f"{t}|{s}" for t, s in zip(data.topic, data.y)], dtype=object)
-    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    fold_of_row = fold_of_rows(data, n_splits=n_splits, random_state=random_state)
     predicted = np.empty(len(data), dtype=object)
-    fold_of_row = np.empty(len(data), dtype=np.int64)
     fold_scores, complete_scores = [], []
-    for k, (train, test) in enumerate(folds.split(data.X, strata, groups=data.groups)):
-        fold_of_row[test] = k
+    for k in range(n_splits):
+        train, test = np.flatnonzero(fold_of_row != k), np.flatnonzero(fold_of_row == k)
+        if progress is not None:
+            progress(f"Cross-validation: fitting fold {k + 1} of {n_splits} "
+                     f"({len(train)} rows)")
         model = clone(estimator).fit(data.X[train], data.y[train])
         predicted[test] = model.predict(data.X[test])
         fold_scores.append(stance_scores(data.y[test], predicted[test]))
@@ -93,6 +94,22 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         "fold": fold_of_row,
         **extra,
     }
+
+
+def fold_of_rows(data: Dataset, *, n_splits: int = 5,
+                 random_state: int | None = 0) -> np.ndarray:
+    """The cross-validation fold of each row: grouped by statement, stratified by topic and
+    label (the folds of :func:`cross_validate`)."""
+    n_groups = len(set(data.groups.tolist()))
+    if not 2 <= n_splits <= n_groups:
+        raise StanceError(f"n_splits={n_splits} must be between 2 and the number of statements "
+                          f"({n_groups}).")
+    strata = np.array([f"{t}|{s}" for t, s in zip(data.topic, data.y)], dtype=object)
+    folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
+    fold = np.empty(len(data), dtype=np.int64)
+    for k, (_, test) in enumerate(folds.split(data.X, strata, groups=data.groups)):
+        fold[test] = k
+    return fold
 
 
 def _means(scores: list[dict]) -> dict:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from . import _data, _evaluate, _info, _predict, _train  # noqa: F401 - registers commands
+from . import (  # noqa: F401 - registers commands
+    _annotate, _data, _evaluate, _explain, _info, _predict, _train)
 from ._app import app
 
 

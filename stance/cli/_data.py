@@ -57,3 +57,64 @@ def check_cli(
         broken = [c.rule for c in report.checks if c.passed is False]
         err.print(f"error: {len(broken)} rule(s) broken: {'; '.join(broken)}")
         raise typer.Exit(1)
+
+
+@command("stats", group=data_app)
+def stats_cli(
+    data: DataPath,
+    text_column: TextColumn = "text",
+    topic_column: TopicColumn = "topic",
+    stance_column: StanceColumn = "stance",
+    id_column: IdColumn = "id",
+    input_format: Format = None,
+    encoding: Encoding = "utf-8",
+    json: Json = False,
+) -> None:
+    """Describe a labelled dataset: topic x label counts per split, lengths, duplicates."""
+    from .._annotate import data_stats
+
+    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
+                   encoding)
+    stats = data_stats(dataset)
+    if json:
+        print_json(stats)
+        return
+    out.print(f"{data}: {stats['rows']} rows, {stats['statements']} statements, "
+              f"{stats['topics']} topics")
+    for split, topics in stats["counts"].items():
+        out.print(_counts_table(topics, f"split {split}: {stats['per_split'][split]} rows"))
+    if len(stats["counts"]) > 1:
+        out.print("all splits: " + ", ".join(f"{k} {v}" for k, v in stats["per_label"].items())
+                  + f", total {stats['rows']}")
+    out.print(_lengths_table(stats))
+    dup = stats["duplicates"]
+    out.print(f"exact duplicate texts: {dup['count']} ({dup['extra_copies']} extra copies)")
+    for example in dup["examples"]:
+        where = ", ".join(map(str, example.get("ids") or example["lines"]))
+        out.print(f"  {where}: {example['text'][:80]}")
+
+
+def _counts_table(topics: dict, title: str) -> Table:
+    labels = [k for k in next(iter(topics.values()), {"total": 0}) if k != "total"]
+    table = Table("topic", *labels, "total", title=title, title_justify="left")
+    for column in table.columns[1:]:
+        column.justify = "right"
+    totals = {k: 0 for k in (*labels, "total")}
+    for i, (topic, cell) in enumerate(topics.items()):
+        table.add_row(topic, *(str(cell[k]) for k in (*labels, "total")),
+                      end_section=i == len(topics) - 1)
+        totals = {k: totals[k] + cell[k] for k in totals}
+    table.add_row("all", *map(str, totals.values()))
+    return table
+
+
+def _lengths_table(stats: dict) -> Table:
+    table = Table("per statement", "min", "median", "mean", "max", title_justify="left",
+                  title="Lengths and rows per statement")
+    for column in table.columns[1:]:
+        column.justify = "right"
+    for name, key in (("characters", "length_chars"), ("words", "length_words"),
+                      ("rows (topics)", "rows_per_statement")):
+        s = stats[key]
+        table.add_row(name, str(s["min"]), f"{s['median']:g}", f"{s['mean']:.1f}", str(s["max"]))
+    return table

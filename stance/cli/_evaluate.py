@@ -21,6 +21,10 @@ def evaluate_cli(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Also write the report as JSON to this file.",
         show_default=False)] = None,
+    report_dir: Annotated[Optional[Path], typer.Option(
+        "--report", help="Also write a report into this directory: index.html (open it in a "
+        "browser), metrics.json and plots (with matplotlib: pip install \"stance[plot]\").",
+        show_default=False)] = None,
     text_column: TextColumn = "text",
     topic_column: TopicColumn = "topic",
     stance_column: StanceColumn = "stance",
@@ -33,7 +37,8 @@ def evaluate_cli(
 
     Prints F_avg (the SemEval-2016 metric: mean F1 of favor and against, all rows pooled),
     3-class macro-F1 and accuracy overall and per topic, and the confusion matrix. With --json,
-    one JSON object whose scores are fractions in [0, 1].
+    one JSON object whose scores are fractions in [0, 1]. With --report DIR, also the expected
+    calibration error and a report page, DIR/index.html, with plots and the most confident errors.
     """
     from .._metrics import evaluate
     from .._persist import load_model
@@ -41,7 +46,15 @@ def evaluate_cli(
     dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
                    encoding)
     with err.status("Scoring"):
-        report = evaluate(load_model(model), dataset)
+        if report_dir is None:
+            report = evaluate(load_model(model), dataset)
+        else:
+            from .._report import write_report
+
+            report = write_report(load_model(model), dataset, report_dir)
+    if report_dir is not None:
+        files = ", ".join(report.pop("files"))
+        err.print(f"Wrote the report to {report_dir} ({files})", markup=False)
     if output is not None:
         output.write_text(json_module.dumps(report, indent=2) + "\n", encoding="utf-8")
         err.print(f"Wrote {output}")

@@ -56,6 +56,10 @@ def predict_cli(
     resume: Annotated[bool, typer.Option(
         "--resume", help="Continue an interrupted -i/-o run from its last checkpoint, without "
                          "duplicating or skipping rows.")] = False,
+    min_confidence: Annotated[Optional[float], typer.Option(
+        "--min-confidence", min=0.0, max=1.0,
+        help="Answer 'uncertain' when the most likely label's probability is below this "
+             "(e.g. 0.6); the probabilities are still given.", show_default=False)] = None,
     allow_new_topics: Annotated[bool, typer.Option(
         "--allow-new-topics", help="Score topics the model was not trained on, from its "
                                    "shared features, instead of refusing.")] = False,
@@ -89,7 +93,8 @@ def predict_cli(
                                        topics=topic, output_format=fmt,
                                        format=input_format.value if input_format else None,
                                        text_column=text_column, topic_column=topic_column,
-                                       encoding=encoding, allow_new_topics=allow_new_topics)
+                                       encoding=encoding, allow_new_topics=allow_new_topics,
+                                       min_confidence=min_confidence)
             err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
             return
         try:
@@ -98,7 +103,8 @@ def predict_cli(
                                  format=input_format.value if input_format else None,
                                  text_column=text_column, topic_column=topic_column,
                                  encoding=encoding, allow_new_topics=allow_new_topics,
-                                 strict=strict, resume=resume, jobs=jobs, progress=advance)
+                                 strict=strict, resume=resume, jobs=jobs, progress=advance,
+                                 min_confidence=min_confidence)
         except (StanceError, OSError, KeyboardInterrupt) as problem:
             raise _with_resume_hint(problem, output) from None
         err.print(f"Scored {n} rows" + (f" into {output}" if output else ""))
@@ -116,7 +122,7 @@ def predict_cli(
         raise typer.BadParameter(f"statement {empty[0]} is empty; give some text.")
     fitted = load_model(model)
     check_topics(fitted, topic or [], allow_new=allow_new_topics)
-    rows = classify(texts, topic, model=fitted)
+    rows = classify(texts, topic, model=fitted, min_confidence=min_confidence)
     fmt = fmt or choose_format(output, None, "csv" if output else "table")
     if fmt == "table" and output is not None:
         raise typer.BadParameter("a table goes to the terminal; for a file use csv, tsv, "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from contextlib import contextmanager
+
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -33,6 +36,15 @@ def train_cli(
     test_size: Annotated[float, typer.Option(
         min=0.0, max=0.9, help="Share of statements held out to report figures (0: none).")]
     = 0.2,
+    cv: Annotated[int, typer.Option(
+        "--cv", min=0, help="Report figures from this many cross-validation folds (grouped by "
+                            "statement) instead of one held-out split (0: no).")] = 0,
+    calibrate: Annotated[bool, typer.Option(
+        "--calibrate/--no-calibrate",
+        help="Fit temperatures on out-of-fold scores so that the probabilities can be read "
+             "as frequencies (costs three extra fits; see benchmarks/README.md for what it "
+             "does on the bundled data).")]
+    = False,
     seed: Annotated[int, typer.Option(help="Random seed for the split and the model.")] = 0,
     model_format: Annotated[ModelFormat, typer.Option(
         "--format", help="Model file format: joblib (a pickle: load only from people you "
@@ -86,14 +98,41 @@ def train_cli(
     params = {**PRESETS[preset.value], **{k: v for k, v in given.items() if v is not None}}
     if balanced is not None:
         params["class_weight"] = "balanced" if balanced else None
-    with err.status("Training") as status:
-        result = train(dataset, test_size=test_size, random_state=seed,
-                       progress=lambda message: status.update(message), **params)
+    if calibrate:
+        params["calibration"] = "temperature"
+    with _steps() as step:
+        result = train(dataset, test_size=test_size, random_state=seed, cv=cv,
+                       progress=step, **params)
     save_model(result.model, output, data=dataset, evaluation=result.evaluation,
                format=model_format.value)
     err.print(f"Saved the model to {output}")
     if json:
         print_json({"model": str(output), "evaluation": result.evaluation})
     elif result.evaluation:
-        out.print(scores_table(result.evaluation, f"Held-out figures ({result.evaluation['n']} "
-                                                  f"rows)"))
+        cross = result.evaluation.get("cross_validation")
+        title = (f"Out-of-fold figures, {cv}-fold cross-validation ({result.evaluation['n']} "
+                 f"rows; F_avg per fold {100 * cross['mean']['f_avg']:.2f} ± "
+                 f"{100 * cross['std']['f_avg']:.2f})" if cross else
+                 f"Held-out figures ({result.evaluation['n']} rows)")
+        out.print(scores_table(result.evaluation, title))
+
+
+@contextmanager
+def _steps():
+    """Show each training step live on stderr with its elapsed time; keep a line per step."""
+    started = time.perf_counter()
+    current = {"message": None, "since": started}
+
+    def done() -> None:
+        if current["message"] is not None:
+            err.print(f"  {current['message']}: {time.perf_counter() - current['since']:.1f} s")
+
+    with err.status("Training") as status:
+        def step(message: str) -> None:
+            done()
+            current.update(message=message, since=time.perf_counter())
+            status.update(message)
+
+        yield step
+    done()
+    err.print(f"Trained in {time.perf_counter() - started:.1f} s")
