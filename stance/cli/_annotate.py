@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ._app import command, err, out, print_json
-from ._options import (DataPath, Encoding, Format, IdColumn, Json, ModelDir, StanceColumn,
-                       TextColumn, TopicColumn, load)
+from ._options import (AllowNewTopics, DataPath, Encoding, Format, IdColumn, Json, ModelDir,
+                       StanceColumn, TextColumn, TopicColumn, load)
 
 
 class Measure(str, Enum):
@@ -40,9 +40,7 @@ def suggest_cli(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="Write the rows to this file (CSV, or TSV/JSONL/JSON by suffix) "
                                "instead of standard output.", show_default=False)] = None,
-    allow_new_topics: Annotated[bool, typer.Option(
-        "--allow-new-topics", help="Score topics the model was not trained on, from its "
-                                   "shared features, instead of refusing.")] = False,
+    allow_new_topics: AllowNewTopics = False,
     text_column: TextColumn = "text",
     topic_column: TopicColumn = "topic",
     id_column: IdColumn = "id",

@@ -29,6 +29,9 @@ Format = Annotated[Optional[InputFormat], typer.Option(
     "--input-format", help="Input format. Default: from the file suffix.", show_default=False)]
 Encoding = Annotated[str, typer.Option(help="Text encoding of the input file.")]
 Json = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")]
+AllowNewTopics = Annotated[bool, typer.Option(
+    "--allow-new-topics", help="Score topics the model was not trained on, from its shared "
+                               "features, instead of refusing.")]
 
 
 def load(path: Path, text_column: str, topic_column: str, stance_column: str, id_column: str,

@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from ._app import command, err, out
-from ._options import Encoding, Format, ModelDir, TextColumn, TopicColumn
+from ._options import AllowNewTopics, Encoding, Format, ModelDir, TextColumn, TopicColumn
 
 
 class OutputFormat(str, Enum):
@@ -60,9 +60,7 @@ def predict_cli(
         "--min-confidence", min=0.0, max=1.0,
         help="Answer 'uncertain' when the most likely label's probability is below this "
              "(e.g. 0.6); the probabilities are still given.", show_default=False)] = None,
-    allow_new_topics: Annotated[bool, typer.Option(
-        "--allow-new-topics", help="Score topics the model was not trained on, from its "
-                                   "shared features, instead of refusing.")] = False,
+    allow_new_topics: AllowNewTopics = False,
     text_column: TextColumn = "text",
     topic_column: TopicColumn = "topic",
     input_format: Format = None,
