@@ -9,11 +9,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import clone
 
-from ._dataset import Dataset, _build, _Columns, _missing_column
+from ._dataset import Dataset, load_dataset
 from ._errors import DataError, StanceError
 from ._labels import LABELS
 from ._predict import label_rows, probability_columns
-from ._reader import open_records
 from ._validation import fold_of_rows
 
 #: The uncertainty measures of :func:`suggest`.
@@ -325,18 +324,12 @@ def load_statements(path: str | Path, *, topics: Sequence[str] | None = None,
     ``topics`` (:func:`suggest` then scores every statement on every topic of ``topics``).
     Any stance column is kept among ``extra``.
     """
-    records = open_records(path, format=format, encoding=encoding)
-    if text_column not in records.columns:
-        raise DataError(_missing_column(records.path, "text", text_column, records.columns))
-    rows = iter(records)
-    if topic_column not in records.columns:
-        if not topics:
-            raise DataError(_missing_column(records.path, "topic", topic_column,
-                                            records.columns)
-                            + " Or give the topics to score every statement on (--topic).")
-        rows = ((line, {**record, topic_column: topics[0]}) for line, record in rows)
-    data = _build(rows, _Columns(text_column, topic_column, "stance", id_column),
-                  labelled=False, source=str(records.path), sha256=None)
-    if not len(data):
-        raise DataError(f"{records.path} has a header but no rows. Add one row per statement.")
-    return Dataset(**{**data.__dict__, "sha256": records.sha256})
+    try:
+        return load_dataset(path, text_column=text_column, topic_column=topic_column,
+                            id_column=id_column, format=format, encoding=encoding,
+                            labelled=False, default_topic=topics[0] if topics else None)
+    except DataError as error:
+        if topics or "no column" not in str(error) or f"'{topic_column}'" not in str(error):
+            raise
+        raise DataError(f"{error} Or give the topics to score every statement on (--topic).") \
+            from None

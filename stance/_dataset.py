@@ -148,7 +148,7 @@ class _Columns:
 def load_dataset(path: str | Path, *, text_column: str = "text", topic_column: str = "topic",
                  stance_column: str = "stance", id_column: str = "id",
                  format: str | None = None, encoding: str = "utf-8",
-                 labelled: bool = True) -> Dataset:
+                 labelled: bool = True, default_topic: str | None = None) -> Dataset:
     """Load and validate a CSV, TSV or JSONL file of statements.
 
     Parameters
@@ -164,6 +164,9 @@ def load_dataset(path: str | Path, *, text_column: str = "text", topic_column: s
     labelled : bool, default=True
         Whether to read the stance column (required then). With False the stance column, if
         any, is kept among ``extra`` like any other column.
+    default_topic : str, default=None
+        The topic of every row when the file has no topic column (else that column is
+        required).
 
     Returns
     -------
@@ -186,10 +189,14 @@ def load_dataset(path: str | Path, *, text_column: str = "text", topic_column: s
     required = [("text", text_column), ("topic", topic_column)]
     if labelled:
         required.append(("stance", stance_column))
+    rows = iter(records)
+    if default_topic is not None and topic_column not in records.columns:
+        required.remove(("topic", topic_column))
+        rows = ((line, {**record, topic_column: default_topic}) for line, record in rows)
     for role, name in required:
         if name not in records.columns:
             raise DataError(_missing_column(records.path, role, name, records.columns))
-    data = _build(iter(records), names, labelled=labelled, source=str(records.path),
+    data = _build(rows, names, labelled=labelled, source=str(records.path),
                   sha256=None)
     if not len(data):
         raise DataError(f"{records.path} has a header but no rows. Add one row per statement.")
