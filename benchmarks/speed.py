@@ -1,7 +1,7 @@
 """Prediction throughput, training time and peak memory, against a reference pipeline.
 
     python benchmarks/speed.py [--sizes 10000 100000 1000000] [--predict 50000]
-                               [--stream 1000000]
+                               [--stream 1000000] [--startup]
 
 Every figure is measured in a fresh process (so ``ru_maxrss`` is that measurement's peak) on
 synthetic statements of tweet length (about 180 characters) built from the bundled dataset's
@@ -147,12 +147,16 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--predict", type=int, default=50_000)
     parser.add_argument("--stream", type=int, default=1_000_000)
+    parser.add_argument("--startup", action="store_true",
+                        help="only measure the start-up of one `stance predict \"...\"`")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one[0], int(args.one[1]))))
         return
     print(f"  stance predict \"...\" start-up: {startup():.2f} s wall", flush=True)
+    if args.startup:
+        return
     ref = run("predict-reference", args.predict)
     for name in ("predict-default", "predict-fast"):
         r = run(name, args.predict)

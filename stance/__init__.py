@@ -28,7 +28,7 @@ _LAZY = {
     "evaluate": "_metrics", "stance_scores": "_metrics",
     "cross_validate": "_validation", "split_dataset": "_validation",
     "save_model": "_persist", "load_model": "_persist", "read_metadata": "_persist",
-    "bundled_model_path": "_persist",
+    "bundled_model_path": "_persist", "load_scorer": "_persist",
     "classify": "_predict", "predict_file": "_batch", "train": "_training",
     "predict_dask": "_dask", "predict_files_dask": "_dask",
     "check_dataset": "_checks",
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
     from ._hashed import HashedTopicFeatures
     from ._metrics import evaluate, stance_scores
     from ._model import PRESETS, StanceClassifier
-    from ._persist import bundled_model_path, load_model, read_metadata, save_model
+    from ._persist import bundled_model_path, load_model, load_scorer, read_metadata, save_model
     from ._predict import classify
     from ._report import write_report
     from ._training import TrainResult, train

@@ -10,19 +10,14 @@ The contributions plus the intercept equal the score the model computes.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import scipy.sparse as sp
 
+from ._analyzers import char_grams, word_grams
 from ._errors import StanceError
 from ._features import TopicFeatures
 from ._hashed import HashedTopicFeatures, topic_columns
 from ._hashing import CHAR, WORD, bucket
-
-_TOKEN = re.compile(r"(?u)\b\w\w+\b")
-_SPACES = re.compile(r"\s\s+")
-
 
 def explain(model, text: str, topic: str) -> dict:
     """Explain the model's decision on one statement and topic.
@@ -219,18 +214,6 @@ def _hashed_entries(features: HashedTopicFeatures, text: str, index: int):
 
 def _gram_names(text: str, kind: int, n: int, features) -> list[str]:
     """The n-grams of length ``n`` in the order the hashing yields them."""
-    lowered = text.lower()
     if kind == WORD:
-        tokens = _TOKEN.findall(lowered)
-        return [" ".join(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
-    lo, hi = features.char_ngram_range
-    out = []
-    for word in _SPACES.sub(" ", lowered).split():
-        padded = f" {word} "
-        for size in range(lo, hi + 1):  # scikit-learn's char_wb: a short word only once
-            grams = [padded[i:i + size] for i in range(max(len(padded) - size + 1, 1))]
-            if size == n:
-                out.extend(grams)
-            if len(padded) <= size:
-                break
-    return out
+        return word_grams(text.lower(), n, n)
+    return char_grams(text.lower(), *features.char_ngram_range, only=n)

@@ -15,6 +15,8 @@ from pathlib import Path
 from ._card import model_card
 from ._errors import ModelError, StanceWarning
 from ._formats import FILES, FORMATS, read, write
+from ._lite import FILE as LITE_FILE
+from ._lite import LiteModel, export
 from ._version import __version__
 
 FORMAT = "stance-model"
@@ -99,7 +101,10 @@ def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = 
     try:
         tmp.chmod(0o755)  # mkdtemp makes it private; a model directory is meant to be shared
         write(model, tmp / FILES[format], format)
-        metadata = _metadata(model, data, evaluation, tmp / FILES[format], format)
+        files = [tmp / FILES[format]]
+        if export(model, tmp / LITE_FILE) is not None:
+            files.append(tmp / LITE_FILE)
+        metadata = _metadata(model, data, evaluation, files, format)
         (tmp / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(model_card(metadata), encoding="utf-8")
         _fsync_dir(tmp)
@@ -143,7 +148,7 @@ def _swap_in(tmp: Path, path: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _metadata(model, data, evaluation, model_file: Path, format: str) -> dict:
+def _metadata(model, data, evaluation, files: list[Path], format: str) -> dict:
     from ._topics import NEGOTIATION_TOPICS
 
     params = {k: list(v) if isinstance(v, tuple) else v for k, v in model.get_params().items()}
@@ -164,8 +169,8 @@ def _metadata(model, data, evaluation, model_file: Path, format: str) -> dict:
         "training_data": training,
         "evaluation": evaluation,
         "model_format": format,
-        "files": {model_file.name: {"sha256": file_sha256(model_file),
-                               "bytes": model_file.stat().st_size}},
+        "files": {f.name: {"sha256": file_sha256(f), "bytes": f.stat().st_size}
+                  for f in files},
     }
 
 
@@ -204,6 +209,50 @@ def read_metadata(path: str | Path | None = None) -> dict:
     return metadata
 
 
+def load_scorer(path: str | Path | None = None):
+    """Load a model directory for scoring only, as fast as possible.
+
+    Directories of TF-IDF models hold ``scorer.npz`` (written by :func:`save_model`): the
+    vocabularies and weights as plain arrays, read without pickle and scored with numpy alone,
+    so scikit-learn is never imported. The SHA-256 of every file of the directory is checked
+    first, as :func:`load_model` does. Other directories fall back to :func:`load_model`.
+
+    Returns
+    -------
+    LiteModel or StanceClassifier
+        An object with ``classes_``, ``topics_`` and ``predict_proba``.
+
+    Examples
+    --------
+    >>> import stance
+    >>> model = stance.load_scorer()  # the bundled model's scorer
+    >>> stance.classify(["Lift the sanctions now."], ["sanctions_relief"], model=model)[0]["stance"]
+    'favor'
+    """
+    path = bundled_model_path() if path is None else Path(path)
+    files = read_metadata(path).get("files", {})
+    lite = path / LITE_FILE
+    if LITE_FILE not in files or not lite.is_file():
+        return load_model(path)
+    for name, entry in files.items():  # a damaged directory is refused, whichever file it is
+        if not (path / name).is_file():
+            raise ModelError(f"{path} has no {name}. Save or train the model again.")
+        _check_sha256(path / name, entry.get("sha256"))
+    try:
+        return LiteModel(lite)
+    except Exception as err:  # noqa: BLE001 - any failure to read means a broken file
+        raise ModelError(f"{lite} could not be read ({type(err).__name__}: {err}). Save or "
+                         f"train the model again.") from None
+
+
+def _check_sha256(file: Path, expected: str | None) -> None:
+    actual = file_sha256(file)
+    if actual != expected:
+        raise ModelError(f"{file} does not match the SHA-256 in {METADATA_FILE} (expected "
+                         f"{expected}, found {actual}): the file is damaged or was changed. It "
+                         f"was not loaded; retrain or copy the model again from a trusted source.")
+
+
 def load_model(path: str | Path | None = None):
     """Load a model directory, checking its format and checksum before unpickling.
 
@@ -239,12 +288,7 @@ def load_model(path: str | Path | None = None):
     model_file = path / FILES[format]
     if not model_file.is_file():
         raise ModelError(f"{path} has no {model_file.name}. Save or train the model again.")
-    expected = metadata.get("files", {}).get(model_file.name, {}).get("sha256")
-    actual = file_sha256(model_file)
-    if actual != expected:
-        raise ModelError(f"{model_file} does not match the SHA-256 in {METADATA_FILE} (expected "
-                         f"{expected}, found {actual}): the file is damaged or was changed. It "
-                         f"was not loaded; retrain or copy the model again from a trusted source.")
+    _check_sha256(model_file, metadata.get("files", {}).get(model_file.name, {}).get("sha256"))
     _warn_versions(path, metadata)
     try:
         model = read(model_file, format)

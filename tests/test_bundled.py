@@ -50,3 +50,16 @@ def test_bundled_model_loads_and_knows_the_negotiation_topics():
     rows = stance.classify(["Sanctions must stay until the last soldier leaves."],
                            ["sanctions_relief"], model=model)
     assert rows[0]["stance"] == "against"
+
+
+def test_bundled_scorer_file_agrees_with_the_bundled_model():
+    import numpy as np
+
+    from stance._lite import LiteModel
+
+    lite = stance.load_scorer()
+    assert isinstance(lite, LiteModel), "models/ lacks scorer.npz: run python train.py"
+    data = stance.load_dataset(DATA)
+    X = data.X[::25]
+    np.testing.assert_allclose(lite.predict_proba(X), stance.load_model().predict_proba(X),
+                               atol=1e-6)

@@ -11,7 +11,7 @@ def test_round_trip_gives_the_same_predictions(model, model_dir, corpus):
     loaded = stance.load_model(model_dir)
     assert np.array_equal(loaded.predict_proba(corpus.X), model.predict_proba(corpus.X))
     assert sorted(p.name for p in model_dir.iterdir()) == ["README.md", "metadata.json",
-                                                          "model.joblib"]
+                                                          "model.joblib", "scorer.npz"]
 
 
 def test_metadata_is_readable_without_unpickling(model_dir, corpus):
@@ -111,7 +111,7 @@ def test_skops_format_round_trips_without_pickle(model, corpus, tmp_path):
     pytest.importorskip("skops", reason="the skops extra is not installed")
     path = stance.save_model(model, tmp_path / "m", format="skops", data=corpus)
     assert sorted(p.name for p in path.iterdir()) == ["README.md", "metadata.json",
-                                                     "model.skops"]
+                                                     "model.skops", "scorer.npz"]
     assert json.loads((path / "metadata.json").read_text())["model_format"] == "skops"
     loaded = stance.load_model(path)
     assert np.array_equal(loaded.predict_proba(corpus.X), model.predict_proba(corpus.X))

@@ -69,7 +69,7 @@ def predict_cli(
     """Classify statements: the stance on each topic and the probability of each label."""
     from .._batch import check_topics, predict_file
     from .._errors import StanceError
-    from .._persist import load_model
+    from .._persist import load_model, load_scorer
     from .._predict import classify, probability_columns
     from .._writers import choose_format, open_output
 
@@ -118,7 +118,7 @@ def predict_cli(
     empty = [i for i, text in enumerate(texts, 1) if not text.strip()]
     if empty:
         raise typer.BadParameter(f"statement {empty[0]} is empty; give some text.")
-    fitted = load_model(model)
+    fitted = load_scorer(model)  # numpy only when the model directory has scorer.npz
     check_topics(fitted, topic or [], allow_new=allow_new_topics)
     rows = classify(texts, topic, model=fitted, min_confidence=min_confidence)
     fmt = fmt or choose_format(output, None, "csv" if output else "table")
