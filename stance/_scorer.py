@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._hashed import HashedTopicFeatures, topic_columns
-from ._hashing import CHAR, WORD, bucket
+from ._hashing import _M, _MIX1, _MIX2, CHAR, WORD, bucket, mix, ngrams
 
 BATCH = 4096  # texts hashed at once: bounds the memory of one call
 
@@ -45,9 +45,14 @@ def _sum_by_text(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
 
 
 def scorer(model):
-    """The scorer for a fitted model: fast for hashed features, by matrix otherwise."""
+    """The scorer for a fitted model: from hashed n-grams where it can, by matrix otherwise."""
     if isinstance(model.features_, HashedTopicFeatures):
         return FastScorer(model)
+    if VocabularyScorer.supports(model.features_):
+        try:
+            return VocabularyScorer(model)
+        except ValueError:  # weight table too large, or two terms sharing a hash
+            pass
     return MatrixScorer(model)
 
 
@@ -188,3 +193,276 @@ class FastScorer:
             if about is not None:
                 about[rows] = extra[owner[rows], 3] + self.relevance[0][t] + self.relevance[1]
         return logits, about
+
+
+class VocabularyScorer:
+    """Score (text, topic index) pairs of a TF-IDF vocabulary model without scikit-learn's
+    Python analyzers.
+
+    Every vocabulary term is hashed once, as the batch's n-grams are hashed (character n-grams
+    by :func:`ngrams`, word n-grams by combining its word hashes); a batch's n-grams are looked
+    up in a direct-mapped table of the term hashes, counted per (text, term) with one sort, and
+    turned into the same TF-IDF values as scikit-learn (float32 sublinear tf times idf,
+    l2-normalised per kind). Each (text, term) then gathers one row of weights already summed
+    for its topic (shared plus topic-specific, and the relevance weight). The scores equal
+    :class:`MatrixScorer`'s (a test checks them).
+    """
+
+    _TABLE_BITS = 20
+    _MAX_TABLE_BYTES = 512 << 20
+
+    def __init__(self, model):
+        features = model.features_
+        self.parts = []
+        offset = 0
+        for name, vectorizer in features.vectorizer_.transformer_list:
+            kind = WORD if vectorizer.analyzer == "word" else CHAR
+            terms = [""] * len(vectorizer.vocabulary_)
+            for term, column in vectorizer.vocabulary_.items():
+                terms[column] = term
+            self.parts.append((kind, tuple(vectorizer.ngram_range),
+                               _TermTable(term_hashes(terms, kind), self._TABLE_BITS),
+                               np.asarray(vectorizer.idf_, dtype=np.float32), offset,
+                               len(terms)))
+            offset += len(terms)
+        self.n_text = offset
+        self.sublinear = features.sublinear_tf
+        coef = _dense(model.classifier_.coef_).astype(np.float64)
+        self.intercept = np.asarray(model.classifier_.intercept_, dtype=np.float64)
+        if self.intercept.size == 1:
+            self.intercept = np.array([0.0, self.intercept[0]])
+        relevance = None if model.relevance_ is None else \
+            _dense(model.relevance_.coef_)[1].astype(np.float64)
+        self.gate = relevance is not None
+        self.relevance_intercept = 0.0 if relevance is None else \
+            float(np.asarray(model.relevance_.intercept_).ravel()[0])
+        # Row t * n_text + column: the stance weights (shared plus topic t's) and the relevance
+        # weight of a text column on topic t; the last n_text rows: shared weights only.
+        topics = len(features.topics_) if features.topic_copies else 0
+        C = coef.shape[0]
+        if (topics + 1) * offset * (C + 1) * 8 > self._MAX_TABLE_BYTES:
+            raise ValueError("the per-topic weight table would be too large")
+        table = np.zeros((topics + 1, offset, C + 1))
+        table[:, :, :C] = coef[:, :offset].T
+        self.indicator = np.zeros((topics + 1, C + 1))
+        if topics:
+            blocks = features.block_columns_
+            start = offset
+            for t, block in enumerate(blocks):
+                table[t, block, :C] += coef[:, start:start + len(block)].T
+                if relevance is not None:
+                    table[t, block, C] = relevance[start - offset:start - offset + len(block)]
+                start += len(block)
+            self.indicator[:topics, :C] = coef[:, start:start + topics].T
+            if relevance is not None:
+                self.indicator[:topics, C] = relevance[start - offset:start - offset + topics]
+        self.table = table.reshape(-1, C + 1)
+        self.n_topics = topics
+
+    @staticmethod
+    def supports(features) -> bool:
+        """Whether the features are the analyzers the batch hashing reproduces."""
+        for _, vectorizer in getattr(features, "vectorizer_").transformer_list:
+            lo = vectorizer.ngram_range[0]
+            default = (vectorizer.lowercase and vectorizer.preprocessor is None
+                       and vectorizer.tokenizer is None and vectorizer.stop_words is None
+                       and vectorizer.strip_accents is None and vectorizer.norm == "l2"
+                       and vectorizer.use_idf)
+            if not default or not (
+                    (vectorizer.analyzer == "word" and lo >= 1
+                     and vectorizer.token_pattern == r"(?u)\b\w\w+\b")
+                    or (vectorizer.analyzer == "char_wb" and 2 <= lo <= 3)):
+                return False
+        return True
+
+    def scores(self, texts, topics: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Stance logits (n, n_classes) and relevance logits (n,) or None, for (text, topic).
+
+        ``topics`` holds topic indices (-1: not seen in fit, scored from the shared block).
+        """
+        logits = np.zeros((len(texts), len(self.intercept)))
+        about = np.zeros(len(texts)) if self.gate else None
+        for start in range(0, len(texts), BATCH):
+            part = slice(start, start + BATCH)
+            out = self._batch(texts[part], np.asarray(topics[part]))
+            logits[part] = out[0]
+            if about is not None:
+                about[part] = out[1]
+        return logits, about
+
+    def _values(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(text, column, TF-IDF value) of every term of ``texts``, ordered by text."""
+        owners, columns, values = [], [], []
+        for kind, ngram_range, table, idf, offset, size in self.parts:
+            found = [text * size + term for term, text in
+                     (table.find(hashes, text) for hashes, text in
+                      _batch_ngrams(texts, kind, ngram_range))]
+            pairs = np.sort(np.concatenate(found)) if found else np.empty(0, np.int64)
+            if not len(pairs):
+                continue
+            first = np.flatnonzero(np.concatenate([[True], pairs[1:] != pairs[:-1]]))
+            tf = np.diff(np.append(first, len(pairs))).astype(np.float32)
+            if self.sublinear:
+                tf = np.log(tf) + np.float32(1)
+            text, term = np.divmod(pairs[first], size)
+            value = tf * idf[term]
+            # as scikit-learn: float32 squares summed in float64, in column order
+            norm = np.sqrt(np.bincount(text, (value * value).astype(np.float64),
+                                       minlength=len(texts)))
+            owners.append(text)
+            columns.append(offset + term)
+            values.append((value / norm[text]).astype(np.float32).astype(np.float64))
+        if not owners:
+            return np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0)
+        text = np.concatenate(owners)
+        if len(owners) == 1:
+            return text, columns[0], values[0]
+        order = np.argsort(text, kind="stable")
+        return text[order], np.concatenate(columns)[order], np.concatenate(values)[order]
+
+    def _batch(self, texts, topics):
+        unique: dict[str, int] = {}
+        owner = np.array([unique.setdefault(t, len(unique)) for t in texts], dtype=np.int64)
+        text, column, value = self._values(list(unique))
+        if len(unique) == len(texts):  # no text twice: each entry belongs to one row
+            inverse = np.empty(len(texts), dtype=np.int64)
+            inverse[owner] = np.arange(len(texts))
+            row, entry = inverse[text], slice(None)
+        else:  # each row takes the entries of its text: ranges of the (text-ordered) entries
+            starts = np.searchsorted(text, np.arange(len(unique) + 1))
+            lengths = (starts[1:] - starts[:-1])[owner]
+            row = np.repeat(np.arange(len(texts)), lengths)
+            entry = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths,
+                                                         lengths) \
+                + np.repeat(starts[:-1][owner], lengths)
+        topic = np.where(topics >= 0, topics, self.n_topics) if self.n_topics else \
+            np.zeros(len(texts), dtype=np.int64)
+        weights = self.table[topic[row] * self.n_text + column[entry]] * value[entry][:, None]
+        sums = np.column_stack([np.bincount(row, weights[:, c], minlength=len(texts))
+                                for c in range(weights.shape[1])]) + self.indicator[topic]
+        C = len(self.intercept)
+        logits = sums[:, :C] + self.intercept
+        about = None
+        if self.gate:  # unseen topics: no gate
+            about = np.where(topics >= 0, sums[:, C] + self.relevance_intercept, np.inf)
+        return logits, about
+
+
+class _TermTable:
+    """Find 64-bit term hashes: a direct-mapped table on their top bits, and a sorted array
+    for the few terms that share a slot."""
+
+    def __init__(self, keys: np.ndarray, bits: int):
+        if len(np.unique(keys)) != len(keys):
+            raise ValueError("two vocabulary terms share a hash")
+        self.bits = bits
+        slot = bucket(keys, bits)
+        order = np.argsort(slot, kind="stable")
+        first = np.ones(len(keys), dtype=bool)
+        first[1:] = slot[order][1:] != slot[order][:-1]
+        self.keys = np.zeros(1 << bits, dtype=np.uint64)
+        self.terms = np.full(1 << bits, -1, dtype=np.int64)
+        self.keys[slot[order][first]] = keys[order][first]
+        self.terms[slot[order][first]] = order[first]
+        self.crowded = np.zeros(1 << bits, dtype=bool)
+        self.crowded[slot[order][~first]] = True
+        rest = order[~first]
+        sort = np.argsort(keys[rest])
+        self.rest_keys, self.rest_terms = keys[rest][sort], rest[sort]
+
+    def find(self, hashes: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The term of each hash found, and its owner."""
+        slot = bucket(hashes, self.bits)
+        hit = (self.keys[slot] == hashes) & (self.terms[slot] >= 0)
+        term, owner = self.terms[slot[hit]], owners[hit]
+        crowded = ~hit & self.crowded[slot]
+        if crowded.any() and len(self.rest_keys):
+            some = hashes[crowded]
+            at = np.minimum(np.searchsorted(self.rest_keys, some), len(self.rest_keys) - 1)
+            found = self.rest_keys[at] == some
+            term = np.concatenate([term, self.rest_terms[at[found]]])
+            owner = np.concatenate([owner, owners[crowded][found]])
+        return term, owner
+
+
+def _fmix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijection of 64-bit integers with full avalanche."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _MIX2
+    return h ^ (h >> np.uint64(31))
+
+
+def _combine(h: np.ndarray, token: np.ndarray) -> np.ndarray:
+    """Extend word n-gram hashes by one token hash (order-sensitive, no structured collisions
+    such as the rolling hash's "at once" = "are one")."""
+    return _fmix(h * _MIX1 + token)
+
+
+def _batch_ngrams(texts: list[str], kind: int, ngram_range):
+    """(hash, text) of every n-gram occurrence of ``texts``, one n-gram length at a time.
+
+    Character n-grams are :func:`ngrams`'; word n-grams combine its word hashes with
+    :func:`_combine`, so that distinct n-grams never share a hash in practice.
+    """
+    lo, hi = ngram_range
+    if kind == CHAR:
+        for grams in ngrams(texts, word_ngram_range=None, char_ngram_range=ngram_range):
+            yield grams.hashes, np.repeat(np.arange(len(texts)), np.diff(grams.offsets))
+        return
+    unigrams = next(ngrams(texts, word_ngram_range=(1, 1), char_ngram_range=None))
+    tokens = unigrams.hashes
+    owner = np.repeat(np.arange(len(texts)), np.diff(unigrams.offsets))
+    for n in range(lo, hi + 1):
+        count = max(len(tokens) - n + 1, 0)
+        h = tokens[:count]
+        for k in range(1, n):
+            h = _combine(h, tokens[k:k + count])
+        keep = owner[:count] == owner[n - 1:n - 1 + count]  # all n tokens in one text
+        yield h[keep], owner[:count][keep]
+
+
+def term_hashes(terms: list[str], kind: int) -> np.ndarray:
+    """The hash of each vocabulary term, as :func:`_batch_ngrams` hashes it in a text."""
+    if kind == WORD:
+        split = [term.split(" ") for term in terms]
+        unique = sorted({token for tokens in split for token in tokens})
+        single = dict(zip(unique, _rolling_hashes(unique, WORD)))
+        out = np.empty(len(terms), dtype=np.uint64)
+        for n in {len(tokens) for tokens in split}:
+            rows = [i for i, tokens in enumerate(split) if len(tokens) == n]
+            h = np.array([single[split[i][0]] for i in rows], dtype=np.uint64)
+            for k in range(1, n):
+                h = _combine(h, np.array([single[split[i][k]] for i in rows], dtype=np.uint64))
+            out[rows] = h
+        return out
+    return _rolling_hashes(terms, CHAR)
+
+
+def _rolling_hashes(terms: list[str], kind: int) -> np.ndarray:
+    """The mixed 64-bit hash of each term, as :func:`ngrams` hashes it in a text."""
+    M, mask = int(_M), (1 << 64) - 1
+    raw = np.empty(len(terms), dtype=np.uint64)
+    seeds = np.empty(len(terms), dtype=np.int64)
+    for i, term in enumerate(terms):
+        h = 0
+        if kind == WORD:  # token hash: codes weighted M**0, M**1, ...; n-gram: fold with M
+            tokens = term.split(" ")
+            for token in tokens:
+                t, power = 0, 1
+                for ch in token:
+                    t = (t + ord(ch) * power) & mask
+                    power = power * M & mask
+                h = (h * M + t) & mask
+            seeds[i] = 100 + len(tokens)
+        else:  # rolling hash of the characters, first one weighted highest
+            for ch in term:
+                h = (h * M + ord(ch)) & mask
+            seeds[i] = 200 + len(term)
+        raw[i] = h
+    out = np.empty(len(terms), dtype=np.uint64)
+    for seed in np.unique(seeds):
+        rows = seeds == seed
+        out[rows] = mix(raw[rows], int(seed))
+    return out

@@ -45,3 +45,34 @@ def test_hashed_unseen_topic_and_fast_preset(corpus):
 def test_unknown_features_value(corpus):
     with pytest.raises(stance.StanceError, match="features='bag' is not valid"):
         stance.StanceClassifier(features="bag").fit(corpus.X, corpus.y)
+
+
+@pytest.mark.parametrize("params", [
+    {}, {"off_topic": 1, "random_state": 0}, {"topic_copies": False},
+    {"sublinear_tf": False, "word_ngram_range": (1, 3), "char_ngram_range": (3, 4)},
+], ids=["default", "gated", "shared-only", "raw-tf"])
+def test_vocabulary_scores_equal_the_matrix_scores(corpus, params):
+    from stance._scorer import MatrixScorer, VocabularyScorer, scorer
+
+    model = stance.StanceClassifier(**params).fit(corpus.X, corpus.y)
+    assert isinstance(scorer(model), VocabularyScorer)
+    texts = [t for t, _ in PAIRS] + list(corpus.text) + [
+        "the the the sanctions sanctions", "No truce  now İİ ǅ\nfoo 𝐀𝐁", "x", "at once, are one"]
+    # every text on every topic (texts repeated) and each text once on one topic, or unseen
+    everything = (np.repeat(np.array(texts, dtype=object), 3), np.tile([0, 1, -1], len(texts)))
+    once = (np.array(texts, dtype=object), np.arange(len(texts)) % 3 - 1)
+    for texts_, topics in (everything, once):
+        expected = MatrixScorer(model).scores(texts_, topics)
+        got = VocabularyScorer(model).scores(texts_, topics)
+        np.testing.assert_allclose(got[0], expected[0], rtol=0, atol=1e-12)
+        if expected[1] is not None:
+            np.testing.assert_array_equal(np.isinf(got[1]), np.isinf(expected[1]))
+            finite = np.isfinite(expected[1])
+            np.testing.assert_allclose(got[1][finite], expected[1][finite], rtol=0, atol=1e-12)
+
+
+def test_analyzers_the_batch_hashing_cannot_follow_use_the_matrix(corpus):
+    from stance._scorer import MatrixScorer, scorer
+
+    model = stance.StanceClassifier(char_ngram_range=(1, 3)).fit(corpus.X, corpus.y)
+    assert isinstance(scorer(model), MatrixScorer)
