@@ -324,6 +324,8 @@ def load_statements(path: str | Path, *, topics: Sequence[str] | None = None,
     ``topics`` (:func:`suggest` then scores every statement on every topic of ``topics``).
     Any stance column is kept among ``extra``.
     """
+    if isinstance(topics, str):
+        topics = [topics]
     try:
         return load_dataset(path, text_column=text_column, topic_column=topic_column,
                             id_column=id_column, format=format, encoding=encoding,

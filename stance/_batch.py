@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import multiprocessing
 import os
+import warnings
 from collections import deque
 from dataclasses import dataclass
 from collections.abc import Callable, Iterable, Sequence
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from ._dataset import _missing_column
-from ._errors import DataError, StanceError
+from ._errors import DataError, StanceError, StanceWarning
 from ._predict import check_min_confidence, label_rows, probability_columns, uncertain
 from ._reader import BROKEN, open_records
 from ._resume import RESUMABLE_FORMATS, resumable_output
@@ -114,6 +115,8 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
     job.min_confidence = min_confidence
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
     columns = list(records.columns) + job.added
+    if fmt in ("csv", "tsv"):  # a fixed header: fields that only later rows have are left out
+        job.header = set(columns)
     rows = iter(records)
     first = next(rows, None)
     if first is None:
@@ -139,6 +142,20 @@ ERROR = "error"
 
 
 def _run(job, rows, writer, written, checkpoint, batch_size, jobs, records, progress) -> int:
+    try:
+        return _score_rows(job, rows, writer, written, checkpoint, batch_size, jobs, records,
+                           progress)
+    finally:
+        if job.left_out:
+            line, fields = job.first_left_out
+            warnings.warn(f"{records.path}: {job.left_out} row(s) have fields the header "
+                          f"lacks (first: line {line}, {', '.join(map(repr, fields))}); the "
+                          f"CSV/TSV output leaves them out. Write JSONL (-o FILE.jsonl) to keep "
+                          f"them.", StanceWarning, stacklevel=4)
+
+
+def _score_rows(job, rows, writer, written, checkpoint, batch_size, jobs, records,
+                progress) -> int:
     batches = ((batch, job.pairs(batch))
                for batch in iter(lambda: list(islice(rows, batch_size)), []))
     for batch, (pairs, errors), labels, proba in _scored(job.model, batches, jobs):
@@ -166,6 +183,9 @@ class Job:
     allow_new: bool
     strict: bool
     min_confidence: float | None = None
+    header: set | None = None  # the output's fixed columns (CSV/TSV), else None
+    left_out: int = 0  # rows with fields the header lacks, and the first of them
+    first_left_out: tuple | None = None
 
     @classmethod
     def plan(cls, model, path, columns, topics, text_column, topic_column, allow_new,
@@ -209,8 +229,15 @@ class Job:
         if BROKEN in record:
             raise DataError(record[BROKEN])
         where = f"{self.path}, line {line}"
+        clash = sorted(set(record) & set(self.added))
+        if clash:
+            raise DataError(f"{where}: the field(s) {', '.join(map(repr, clash))} would be "
+                            f"overwritten by the output; rename them in the input.")
         text = record.get(self.text_column)
-        if not isinstance(text, str) or not text.strip():
+        if text is not None and not isinstance(text, str):
+            raise DataError(f"{where}: the {self.text_column!r} column holds {text!r}, not "
+                            f"text. Write the statement as a string.")
+        if not text or not text.strip():
             raise DataError(f"{where}: the {self.text_column!r} column is empty ({text!r}). "
                             f"Fill it in or remove the row.")
         if not self.per_row:
@@ -226,8 +253,13 @@ class Job:
         """The output rows of a batch: its records with predictions, or with their problem."""
         k, at = len(self.prefixes), 0
         labels = uncertain(labels, proba, self.min_confidence)
-        for (_, record), error in zip(batch, errors):
+        for (line, record), error in zip(batch, errors):
             out = {key: value for key, value in record.items() if key != BROKEN}
+            if self.header is not None and not self.header.issuperset(out):
+                self.left_out += 1
+                if self.first_left_out is None:
+                    self.first_left_out = (line, [key for key in out if key not in self.header])
+                out = {key: value for key, value in out.items() if key in self.header}
             if error is None:
                 for j, prefix in enumerate(self.prefixes):
                     out[f"{prefix}predicted"] = labels[at + j]

@@ -217,11 +217,17 @@ def _build(rows, names: _Columns, *, labelled: bool, source: str, sha256) -> Dat
     for number, record in rows:
         where = f"{source}, line {number}"
         value = record.get(names.text)
-        if not isinstance(value, str) or not value.strip():
+        if value is not None and not isinstance(value, str):
+            raise DataError(f"{where}: the {names.text!r} column holds {value!r}, not text. "
+                            f"Write the statement as a string (in quotes, in JSON).")
+        if not value or not value.strip():
             raise DataError(f"{where}: the {names.text!r} column is empty ({value!r}). Every row "
                             f"needs the statement's text; remove the row or fill it in.")
         subject = record.get(names.topic)
-        if not isinstance(subject, str) or not subject.strip():
+        if subject is not None and not isinstance(subject, str):
+            raise DataError(f"{where}: the {names.topic!r} column holds {subject!r}, not a "
+                            f"topic id. Write the topic id as a string (in quotes, in JSON).")
+        if not subject or not subject.strip():
             raise DataError(f"{where}: the {names.topic!r} column is empty ({subject!r}). Give "
                             f"the topic id the row is labelled on.")
         if labelled:
@@ -238,7 +244,9 @@ def _build(rows, names: _Columns, *, labelled: bool, source: str, sha256) -> Dat
         lines.append(number)
         for column, cell in record.items():
             if column not in core:
-                extra[column].append(cell)
+                values = extra[column]
+                values.extend([None] * (len(text) - 1 - len(values)))  # rows without it
+                values.append(cell)
     n = len(text)
     data = Dataset(text=_array(text), topic=_array(topic),
                    stance=_array(stance) if labelled else None,

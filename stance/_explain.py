@@ -40,7 +40,9 @@ def explain(model, text: str, topic: str) -> dict:
         ``contributions``: one dict per feature of the statement with ``feature``, ``kind``
         (word, char or topic), ``value``, ``weight`` and ``contribution`` (``value *
         weight``), largest contribution first. ``intercept`` plus the contributions equals
-        ``score``.
+        ``score``. (A model trained on two labels has one score: there, ``score`` is the
+        log-odds of the predicted label against the other, and the weights are signed
+        accordingly.)
 
     Examples
     --------
@@ -73,7 +75,10 @@ def explain(model, text: str, topic: str) -> dict:
                       "contribution": contribution}
                      for (kind, name), (value, weight, contribution) in totals.items()]
     contributions.sort(key=lambda c: -c["contribution"])
-    score = float(model.decision_function(X)[0, label_at])
+    scores = model.decision_function(X)[0]
+    score = float(scores[label_at])
+    if len(scores) == 2:  # two labels: the log-odds against the other one
+        score = float(scores[label_at] - scores[1 - label_at])
     return {"text": text, "topic": topic, "label": label,
             "probabilities": dict(zip(model.classes_.tolist(), proba.tolist())),
             "relevance": float(model.relevance(X)[0]), "score": score,
@@ -147,9 +152,9 @@ def _weights(classifier) -> tuple[np.ndarray, np.ndarray]:
     coef = classifier.coef_
     coef = coef.toarray() if sp.issparse(coef) else np.asarray(coef)
     intercept = np.asarray(classifier.intercept_, dtype=np.float64).ravel()
-    if coef.shape[0] == 1:  # binary: scores (0, s), as the model's decision_function
-        coef = np.vstack([np.zeros_like(coef), coef])
-        intercept = np.array([0.0, intercept[0]])
+    if coef.shape[0] == 1:  # two labels: the log-odds of each label against the other
+        coef = np.vstack([-coef, coef])
+        intercept = np.array([-intercept[0], intercept[0]])
     return coef.astype(np.float64), intercept
 
 

@@ -66,8 +66,13 @@ def code_points(texts) -> tuple[np.ndarray, np.ndarray, str]:
 
 
 def ngrams(texts, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5),
-           positions: bool = False) -> Iterator[Grams]:
+           positions: bool = False, scrambled: bool = False) -> Iterator[Grams]:
     """Yield the hashed n-grams of every text, one n-gram length at a time.
+
+    The rolling hashes are polynomials in the code points, so short strings with small
+    integer relations between their code points can share a hash; ``scrambled=True`` rolls
+    :func:`fmix` of each code point instead, which leaves no such structure (for exact
+    vocabulary lookups; hashed features keep the default, with which they were trained).
 
     Examples
     --------
@@ -76,10 +81,21 @@ def ngrams(texts, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5),
     [(0, 1, [0, 2, 5]), (0, 2, [0, 1, 3])]
     """
     codes, starts, _ = code_points(texts)
+    value = fmix if scrambled else (lambda c: c)
     if word_ngram_range is not None:
-        yield from _word_ngrams(codes, starts, *word_ngram_range, positions)
+        yield from _word_ngrams(codes, starts, *word_ngram_range, positions, value)
     if char_ngram_range is not None:
-        yield from _char_ngrams(codes, starts, *char_ngram_range, positions)
+        yield from _char_ngrams(codes, starts, *char_ngram_range, positions, value)
+
+
+def fmix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: a bijection of 64-bit integers with full avalanche."""
+    h = np.asarray(h, dtype=np.uint64)
+    h = h ^ (h >> np.uint64(30))
+    h = h * _MIX1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _MIX2
+    return h ^ (h >> np.uint64(31))
 
 
 def _table(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -109,7 +125,8 @@ def _powers(base: np.uint64, count: int) -> np.ndarray:
     return have
 
 
-def _word_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[Grams]:
+def _word_ngrams(codes, starts, lo: int, hi: int, positions: bool,
+                 value=lambda c: c) -> Iterator[Grams]:
     word = _table(_WORD, codes)
     edge = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
     first, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
@@ -117,7 +134,7 @@ def _word_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[G
     first, end = first[long], end[long]
     # Polynomial hash of codes[first:end] from prefix sums of codes * M**position, brought back
     # to position 0 by M**-first.
-    prefix = np.concatenate([[np.uint64(0)], np.cumsum(codes.astype(np.uint64)
+    prefix = np.concatenate([[np.uint64(0)], np.cumsum(value(codes.astype(np.uint64))
                                                         * _powers(_M, len(codes))[:len(codes)])])
     tokens = (prefix[end] - prefix[first]) * _powers(_M_INV, len(codes))[first]
     token_offsets = np.searchsorted(first, starts)
@@ -134,7 +151,8 @@ def _word_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[G
                     first[kept] if positions else None)
 
 
-def _char_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[Grams]:
+def _char_ngrams(codes, starts, lo: int, hi: int, positions: bool,
+                 value=lambda c: c) -> Iterator[Grams]:
     space = _table(_SPACES, codes)
     # one padded word at a time: a run of spaces acts as one space, and the texts are padded
     keep = ~(space & np.concatenate([[True], space[:-1]]))
@@ -142,7 +160,7 @@ def _char_ngrams(codes, starts, lo: int, hi: int, positions: bool) -> Iterator[G
     kept = codes[kept_at]
     space = space[kept_at]
     kept[space] = 32
-    chars = np.concatenate([[32], kept, [32]]).astype(np.uint64)
+    chars = value(np.concatenate([[32], kept, [32]]).astype(np.uint64))
     space = np.concatenate([[True], space, [True]])
     # Text i's n-grams start at or after the space before its first character: chars index
     # boundary[i], the number of kept code points before the text starts.

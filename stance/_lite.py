@@ -11,6 +11,7 @@ and temperatures; a test checks it against the full model.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -35,7 +36,7 @@ def export(model, path: str | Path) -> Path | None:
         terms = [""] * len(vectorizer.vocabulary_)
         for term, column in vectorizer.vocabulary_.items():
             terms[column] = term
-        arrays[f"{name}_terms"] = np.frombuffer("\n".join(terms).encode("utf-8"), np.uint8)
+        arrays[f"{name}_terms"] = _text(terms)
         arrays[f"{name}_idf"] = np.asarray(vectorizer.idf_, dtype=np.float32)
         arrays[f"{name}_ngram"] = np.array(vectorizer.ngram_range)
     arrays["parts"] = _text([name for name, _ in features.vectorizer_.transformer_list])
@@ -62,11 +63,12 @@ def export(model, path: str | Path) -> Path | None:
 
 
 def _text(values: list[str]) -> np.ndarray:
-    return np.frombuffer("\n".join(values).encode("utf-8"), np.uint8)
+    """Strings as the UTF-8 bytes of a JSON list (any character survives; no pickle)."""
+    return np.frombuffer(json.dumps([str(v) for v in values]).encode("utf-8"), np.uint8)
 
 
 def _strings(array: np.ndarray) -> list[str]:
-    return array.tobytes().decode("utf-8").split("\n")
+    return json.loads(array.tobytes().decode("utf-8"))
 
 
 class LiteModel:

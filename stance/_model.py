@@ -96,9 +96,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         (``calibration_cv`` folds grouped by statement, each fitting a copy of this model;
         with ``off_topic`` > 0 the held-out statements are also scored on every topic they are
         not labelled on, counted as ``none``); probabilities are then ``softmax(scores / T)``,
-        so that a probability of 0.8 is right about 80% of the time. The stance temperature
-        never changes the predicted label; the gate's can move a row between ``none`` and a
-        stance. It costs ``calibration_cv`` extra fits (``stance train --calibrate``).
+        so that a probability of 0.8 is right about 80% of the time. Without a relevance
+        gate it never changes the predicted label; with one, either temperature can move a
+        row between ``none`` and a stance. It costs ``calibration_cv`` extra fits (``stance train --calibrate``).
     calibration_cv : int, default=3
         Folds for ``calibration``.
     unseen_topic : {"warn", "error", "ignore"}, default="warn"

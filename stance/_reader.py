@@ -126,16 +126,21 @@ def open_records(path: str | Path, *, format: str | None = None, encoding: str =
     stream = RecordFile(path=path, format=fmt, encoding=encoding, lenient=lenient)
     lines = _decoded_lines(path, encoding, stream)
     records = _jsonl_records(stream, lines) if fmt == "jsonl" else _csv_records(stream, lines)
-    first = next(records, None)  # reads the header (and first record) so columns is known
-    if first is None and not stream.columns:
+    # read the header (CSV), or up to the first valid record (JSONL), so columns is known
+    ahead = []
+    for record in records:
+        ahead.append(record)
+        if stream.columns:
+            break
+    if not ahead and not stream.columns:
         raise DataError(f"{path} is empty. Expected a header line naming the columns "
                         f"(e.g. text,topic,stance) followed by one row per statement.")
-    stream._records = records if first is None else _prepend(first, records)
+    stream._records = _prepend(ahead, records)
     return stream
 
 
-def _prepend(first, rest):
-    yield first
+def _prepend(ahead: list, rest):
+    yield from ahead
     yield from rest
 
 
@@ -179,7 +184,7 @@ def _csv_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
     try:
         for row in reader:
             line, start = start, state["line"] + 1
-            if not row or row == [""]:
+            if not row:  # a blank line; a quoted empty field ("") is a row
                 continue
             if not stream.columns:
                 stream.columns = _header(stream.path, row, line)

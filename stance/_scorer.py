@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._hashed import HashedTopicFeatures, topic_columns
-from ._hashing import _M, _MIX1, _MIX2, CHAR, WORD, bucket, mix, ngrams
+from ._hashing import _M, _MIX1, _MIX2, CHAR, WORD, bucket, fmix, mix, ngrams
 
 BATCH = 4096  # texts hashed at once: bounds the memory of one call
 
@@ -125,7 +125,7 @@ class FastScorer:
                                      features.topics_), dtype=np.float32))
             # one gather per occurrence fetches the stance weights and the relevance weight
             self.topic = _rows(np.column_stack([coef[:, nb:nb + tb].T, relevance_weights[:tb]]))
-            self.indicator = coef[:, nb + tb:].T
+            self.indicator = coef[:self.n_classes, nb + tb:].T
             if relevance is not None:
                 self.relevance = (relevance_weights[tb:],
                                   float(np.asarray(relevance.intercept_).ravel()[0]))
@@ -385,19 +385,10 @@ class _TermTable:
         return term, owner
 
 
-def _fmix(h: np.ndarray) -> np.ndarray:
-    """splitmix64's finaliser: a bijection of 64-bit integers with full avalanche."""
-    h = h ^ (h >> np.uint64(30))
-    h = h * _MIX1
-    h = h ^ (h >> np.uint64(27))
-    h = h * _MIX2
-    return h ^ (h >> np.uint64(31))
-
-
 def _combine(h: np.ndarray, token: np.ndarray) -> np.ndarray:
     """Extend word n-gram hashes by one token hash (order-sensitive, no structured collisions
     such as the rolling hash's "at once" = "are one")."""
-    return _fmix(h * _MIX1 + token)
+    return fmix(h * _MIX1 + token)
 
 
 def _batch_ngrams(texts: list[str], kind: int, ngram_range):
@@ -408,10 +399,12 @@ def _batch_ngrams(texts: list[str], kind: int, ngram_range):
     """
     lo, hi = ngram_range
     if kind == CHAR:
-        for grams in ngrams(texts, word_ngram_range=None, char_ngram_range=ngram_range):
+        for grams in ngrams(texts, word_ngram_range=None, char_ngram_range=ngram_range,
+                            scrambled=True):
             yield grams.hashes, np.repeat(np.arange(len(texts)), np.diff(grams.offsets))
         return
-    unigrams = next(ngrams(texts, word_ngram_range=(1, 1), char_ngram_range=None))
+    unigrams = next(ngrams(texts, word_ngram_range=(1, 1), char_ngram_range=None,
+                           scrambled=True))
     tokens = unigrams.hashes
     owner = np.repeat(np.arange(len(texts)), np.diff(unigrams.offsets))
     for n in range(lo, hi + 1):
@@ -441,8 +434,11 @@ def term_hashes(terms: list[str], kind: int) -> np.ndarray:
 
 
 def _rolling_hashes(terms: list[str], kind: int) -> np.ndarray:
-    """The mixed 64-bit hash of each term, as :func:`ngrams` hashes it in a text."""
+    """The mixed 64-bit hash of each term, as ``ngrams(..., scrambled=True)`` hashes it."""
     M, mask = int(_M), (1 << 64) - 1
+    every = sorted({ch for term in terms for ch in term})
+    scrambled = dict(zip(every, fmix(np.array([ord(ch) for ch in every],
+                                              dtype=np.uint64)).tolist()))
     raw = np.empty(len(terms), dtype=np.uint64)
     seeds = np.empty(len(terms), dtype=np.int64)
     for i, term in enumerate(terms):
@@ -452,13 +448,13 @@ def _rolling_hashes(terms: list[str], kind: int) -> np.ndarray:
             for token in tokens:
                 t, power = 0, 1
                 for ch in token:
-                    t = (t + ord(ch) * power) & mask
+                    t = (t + scrambled[ch] * power) & mask
                     power = power * M & mask
                 h = (h * M + t) & mask
             seeds[i] = 100 + len(tokens)
         else:  # rolling hash of the characters, first one weighted highest
             for ch in term:
-                h = (h * M + ord(ch)) & mask
+                h = (h * M + scrambled[ch]) & mask
             seeds[i] = 200 + len(term)
         raw[i] = h
     out = np.empty(len(terms), dtype=np.uint64)

@@ -101,3 +101,36 @@ def test_parallel_scoring_keeps_every_row_in_order(model, tmp_path):
     assert parallel.read_text() == serial.read_text()
     assert [r["n"] for r in read_csv(parallel)] == [str(i) for i in range(50)]
     assert seen[-1] == (50, src.stat().st_size)
+
+
+def test_jsonl_rows_with_fields_of_their_own(model, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"text": broken\n'
+                      '{"text": "Talks resumed.", "topic": "ceasefire"}\n'
+                      '{"text": "No truce.", "topic": "ceasefire", "error": "upstream note"}\n'
+                      '{"text": "Stop now.", "topic": "ceasefire", "lang": "en"}\n'
+                      '{"text": 5, "topic": "ceasefire"}\n', encoding="utf-8")
+    # a broken first line does not hide the columns of the lines after it
+    out = tmp_path / "out.jsonl"
+    assert stance.predict_file(source, out, model=model) == 5
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert "line 1: not valid JSON" in rows[0]["error"]
+    assert rows[1]["error"] is None and rows[1]["predicted"]
+    # an input field the output would overwrite is that row's error, not silently replaced
+    assert "line 3: the field(s) 'error' would be overwritten" in rows[2]["error"]
+    assert rows[3]["lang"] == "en" and rows[3]["predicted"]
+    assert "line 5: the 'text' column holds 5, not text" in rows[4]["error"]
+    # CSV output has a fixed header: a later row's extra field is left out, with a warning
+    with pytest.warns(stance.StanceWarning, match="1 row.s. have fields the header lacks "
+                                                  r"\(first: line 4, 'lang'\)"):
+        assert stance.predict_file(source, tmp_path / "out.csv", model=model) == 5
+    assert len(list(csv.DictReader(open(tmp_path / "out.csv", encoding="utf-8")))) == 5
+
+
+def test_a_quoted_empty_field_is_a_row(model, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_text('text\nStop now.\n""\n\nTalks resumed.\n', encoding="utf-8")
+    out = tmp_path / "out.csv"
+    assert stance.predict_file(source, out, topics=["ceasefire"], model=model) == 3
+    rows = list(csv.DictReader(open(out, encoding="utf-8")))
+    assert "the 'text' column is empty" in rows[1]["error"]

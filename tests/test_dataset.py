@@ -79,3 +79,12 @@ def test_complete_adds_missing_topics_as_none(corpus):
     assert set(added.y) == {"none"}
     assert list(full.y[:len(corpus)]) == list(corpus.y)
     assert len(corpus.complete(["ceasefire", "sanctions_relief", "nato"])) == 18 * 3
+
+
+def test_jsonl_columns_missing_from_some_rows_stay_aligned(tmp_path):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "a b", "topic": "t", "stance": "favor"}\n'
+                    '{"text": "c d", "topic": "t", "stance": "none", "split": "test"}\n'
+                    '{"text": "e f", "topic": "t", "stance": "none", "split": "train"}\n')
+    data = load_dataset(path)
+    assert list(data.extra["split"]) == [None, "test", "train"]

@@ -157,3 +157,18 @@ def test_train_shows_progress_and_a_per_topic_table(corpus_csv, tmp_path):
     assert "ceasefire" in result.stdout and "sanctions_relief" in result.stdout
     params = json.loads((tmp_path / "m" / "metadata.json").read_text())["params"]
     assert params["calibration"] == "temperature"
+
+
+def test_two_label_models_explain_the_log_odds():
+    X = [("Lift the sanctions now.", "s"), ("Keep every sanction, add a new package.", "s"),
+         ("Ease them.", "s"), ("No relief.", "s")]
+    model = stance.StanceClassifier().fit(X, ["favor", "against", "favor", "against"])
+    for text in ("No relief, add a package.", "Lift and ease."):
+        why = stance.explain(model, text, "s")
+        p = model.predict_proba([(text, "s")])[0]
+        at = list(model.classes_).index(why["label"])
+        assert why["score"] == pytest.approx(np.log(p[at] / p[1 - at]), abs=1e-9)
+        total = why["intercept"] + sum(c["contribution"] for c in why["contributions"])
+        assert total == pytest.approx(why["score"], abs=1e-9)
+    best = stance.top_features(model, "s", top=1)
+    assert best["against"][0]["weight"] > 0 and best["favor"][0]["weight"] > 0

@@ -59,3 +59,13 @@ def test_predicting_a_statement_does_not_import_scikit_learn(model_dir):
                             check=True)
     assert result.stdout.startswith("text,topic,stance,p_favor")
     assert result.stderr.strip().splitlines()[-1] == "False False"
+
+
+def test_any_topic_name_survives_the_scorer_file(tmp_path):
+    X = [("Lift the sanctions now.", "cease\nfire"), ("Keep every sanction.", "cease\nfire"),
+         ("A truce now.", "sanctions, relief"), ("No truce ever.", "sanctions, relief"),
+         ("Talks resumed.", "sanctions, relief")]
+    model = stance.StanceClassifier().fit(X, ["favor", "against", "favor", "against", "none"])
+    lite = load_scorer(stance.save_model(model, tmp_path / "m"))
+    assert list(lite.topics_) == ["cease\nfire", "sanctions, relief"]
+    np.testing.assert_allclose(lite.predict_proba(X), model.predict_proba(X), atol=1e-6)

@@ -76,3 +76,26 @@ def test_analyzers_the_batch_hashing_cannot_follow_use_the_matrix(corpus):
 
     model = stance.StanceClassifier(char_ngram_range=(1, 3)).fit(corpus.X, corpus.y)
     assert isinstance(scorer(model), MatrixScorer)
+
+
+def test_models_with_two_labels_score_with_every_scorer():
+    X = [("Lift the sanctions now.", "sanctions_relief"), ("Keep every sanction.",
+                                                          "sanctions_relief"),
+         ("A truce now.", "ceasefire"), ("No truce ever.", "ceasefire")]
+    y = ["favor", "against", "favor", "against"]
+    for params in ({}, stance.PRESETS["fast"], {**stance.PRESETS["fast"], "off_topic": 1}):
+        model = stance.StanceClassifier(random_state=0, **params).fit(X, y)
+        proba = model.predict_proba(X)
+        assert proba.shape == (4, 2) and np.allclose(proba.sum(axis=1), 1)
+
+
+def test_crafted_hash_relations_do_not_fool_the_vocabulary_scorer():
+    from stance._scorer import MatrixScorer, VocabularyScorer
+
+    # code points with small integer relations that the plain rolling hash maps together
+    X = [("aш favor words here", "t"), ("bâ𮍉 against words", "t"), ("neutral text", "t")]
+    model = stance.StanceClassifier().fit(X, ["favor", "against", "none"])
+    texts = np.array(["aш", "bâ𮍉", "怀愀戀挀搀", "夑嚾桕沦揆"], dtype=object)
+    topics = np.zeros(4, dtype=np.int64)
+    np.testing.assert_allclose(VocabularyScorer(model).scores(texts, topics)[0],
+                               MatrixScorer(model).scores(texts, topics)[0], atol=1e-12)
