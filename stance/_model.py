@@ -16,7 +16,7 @@ from ._calibration import fit_gated_temperatures, gated_proba
 from ._errors import StanceError, StanceWarning
 from ._features import TopicFeatures, split_pairs
 from ._hashed import HashedTopicFeatures
-from ._scorer import scorer
+from ._scorer import scorer, threads
 from ._labels import LABELS, normalize_stance
 
 _UNSEEN = ("warn", "error", "ignore")
@@ -104,6 +104,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     unseen_topic : {"warn", "error", "ignore"}, default="warn"
         What to do when asked about a topic not seen in ``fit``: predict from the shared features
         and warn (or stay silent), or raise a :class:`StanceError` listing the known topics.
+    n_jobs : int or None, default=None
+        Threads scoring batches of 4,096 statements in ``predict`` and ``predict_proba``
+        (None: one; -1: one per CPU), with the hashed and the vocabulary scorers. The results
+        do not depend on it.
     random_state : int or None, default=None
         Seed for drawing the off-topic pairs (``off_topic``); the solver is deterministic.
 
@@ -138,7 +142,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                  class_weight="balanced",
                  off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, solver="newton-cg",
                  epochs=3, max_iter=1000, calibration=None, calibration_cv=3,
-                 unseen_topic="warn", random_state=None):
+                 unseen_topic="warn", n_jobs=None, random_state=None):
         self.features = features
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
@@ -157,6 +161,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.calibration = calibration
         self.calibration_cv = calibration_cv
         self.unseen_topic = unseen_topic
+        self.n_jobs = n_jobs
         self.random_state = random_state
 
     def fit(self, X, y) -> StanceClassifier:
@@ -322,6 +327,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self._check_topics(topics)
         if getattr(self, "_scorer", None) is None:
             self._scorer = scorer(self)
+        self._scorer.threads = threads(getattr(self, "n_jobs", None))
         index = self.features_.topic_index(topics)
         scores, about = self._scorer.scores(texts, index)
         unseen = index < 0

@@ -44,6 +44,40 @@ def _sum_by_text(values: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     return sums
 
 
+def _in_batches(score, texts, topics, n_classes: int, gate: bool, n_threads: int, dtype):
+    """Score ``texts`` ``BATCH`` at a time with ``score(texts, topics)``, on up to
+    ``n_threads`` threads (numpy releases the GIL for most of the work); rows stay in order."""
+    logits = np.zeros((len(texts), n_classes), dtype=dtype)
+    about = np.zeros(len(texts), dtype=dtype) if gate else None
+    parts = [slice(start, start + BATCH) for start in range(0, len(texts), BATCH)]
+
+    def run(part):
+        out = score(texts[part], topics[part])
+        logits[part] = out[0]
+        if about is not None:
+            about[part] = out[1]
+
+    if n_threads > 1 and len(parts) > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(min(n_threads, len(parts))) as pool:
+            list(pool.map(run, parts))
+    else:
+        for part in parts:
+            run(part)
+    return logits, about
+
+
+def threads(n_jobs) -> int:
+    """scikit-learn's ``n_jobs``: None means 1, -1 every CPU, -2 all but one, ..."""
+    import os
+
+    if n_jobs is None:
+        return 1
+    cpus = os.cpu_count() or 1
+    return max(1, cpus + 1 + n_jobs if n_jobs < 0 else n_jobs)
+
+
 def scorer(model):
     """The scorer for a fitted model: from hashed n-grams where it can, by matrix otherwise."""
     if isinstance(model.features_, HashedTopicFeatures):
@@ -103,6 +137,7 @@ class FastScorer:
     def __init__(self, model):
         features = model.features_
         self.features = features
+        self.threads = 1  # set by the model before each call (its n_jobs)
         nb = features.n_text_features_
         coef = _dense(model.classifier_.coef_).astype(np.float32)  # (classes, columns)
         self.n_classes = coef.shape[0]
@@ -135,15 +170,8 @@ class FastScorer:
 
         ``topics`` holds topic indices (-1: not seen in fit, scored from the shared block).
         """
-        logits = np.zeros((len(texts), self.n_classes), dtype=np.float32)
-        about = np.zeros(len(texts), dtype=np.float32) if self.relevance is not None else None
-        for start in range(0, len(texts), BATCH):
-            part = slice(start, start + BATCH)
-            out = self._batch(texts[part], topics[part])
-            logits[part] = out[0]
-            if about is not None:
-                about[part] = out[1]
-        return logits, about
+        return _in_batches(self._batch, texts, topics, self.n_classes,
+                           self.relevance is not None, self.threads, np.float32)
 
     def _batch(self, texts, topics):
         # texts grouped by topic, so that a topic's texts are usually one contiguous range
@@ -213,6 +241,7 @@ class VocabularyScorer:
 
     def __init__(self, model):
         features = model.features_
+        self.threads = 1  # set by the model before each call (its n_jobs)
         self.parts = []
         offset = 0
         for name, vectorizer in features.vectorizer_.transformer_list:
@@ -280,15 +309,8 @@ class VocabularyScorer:
 
         ``topics`` holds topic indices (-1: not seen in fit, scored from the shared block).
         """
-        logits = np.zeros((len(texts), len(self.intercept)))
-        about = np.zeros(len(texts)) if self.gate else None
-        for start in range(0, len(texts), BATCH):
-            part = slice(start, start + BATCH)
-            out = self._batch(texts[part], np.asarray(topics[part]))
-            logits[part] = out[0]
-            if about is not None:
-                about[part] = out[1]
-        return logits, about
+        return _in_batches(self._batch, texts, np.asarray(topics), len(self.intercept),
+                           self.gate, self.threads, np.float64)
 
     def _values(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(text, column, TF-IDF value) of every term of ``texts``, ordered by text."""

@@ -99,3 +99,16 @@ def test_crafted_hash_relations_do_not_fool_the_vocabulary_scorer():
     topics = np.zeros(4, dtype=np.int64)
     np.testing.assert_allclose(VocabularyScorer(model).scores(texts, topics)[0],
                                MatrixScorer(model).scores(texts, topics)[0], atol=1e-12)
+
+
+@pytest.mark.parametrize("preset", ["default", "fast"])
+def test_threads_give_the_same_scores(corpus, preset):
+    from stance._scorer import BATCH
+
+    model = stance.StanceClassifier(**stance.PRESETS[preset], off_topic=1,
+                                    random_state=0).fit(corpus.X, corpus.y)
+    X = np.array([(f"{t} {i}", p) for i in range(3 * BATCH // len(corpus) + 1)
+                  for t, p in corpus.X], dtype=object)
+    one = model.predict_proba(X)
+    np.testing.assert_array_equal(model.set_params(n_jobs=-1).predict_proba(X), one)
+    np.testing.assert_array_equal(model.set_params(n_jobs=2).predict_proba(X), one)
