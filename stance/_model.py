@@ -291,9 +291,18 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return model
 
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())  # a copy: never change the live model
         state.pop("_scorer", None)  # rebuilt from the weights on first use
         return state
+
+    def __setstate__(self, state):
+        # a model saved before a parameter existed gets that parameter's default
+        import inspect
+
+        defaults = {name: p.default for name, p in
+                    inspect.signature(type(self).__init__).parameters.items()
+                    if p.kind is p.KEYWORD_ONLY}
+        super().__setstate__({**defaults, **state})
 
     def decision_function(self, X) -> np.ndarray:
         """Return the stance model's scores, shape (n_samples, n_classes), columns as ``classes_``.

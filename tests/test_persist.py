@@ -134,3 +134,16 @@ def test_skops_file_with_an_untrusted_type_is_refused(tmp_path, model):
 def test_unknown_model_format(model, tmp_path):
     with pytest.raises(ModelError, match="Unknown model format 'onnx'"):
         stance.save_model(model, tmp_path / "m", format="onnx")
+
+
+def test_a_model_saved_before_a_parameter_existed_gets_its_default(model, tmp_path):
+    import pickle
+
+    state = model.__getstate__()
+    del state["n_jobs"]  # as pickled by a stance without n_jobs
+    old = stance.StanceClassifier.__new__(stance.StanceClassifier)
+    old.__setstate__(pickle.loads(pickle.dumps(state)))
+    assert old.get_params()["n_jobs"] is None
+    assert "StanceClassifier(" in repr(old)
+    X = np.array([["Stop now.", "ceasefire"]], dtype=object)
+    assert np.array_equal(old.predict_proba(X), model.predict_proba(X))
