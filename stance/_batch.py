@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._dataset import _missing_column
+from ._dataset import _missing_column, statement_text
 from ._errors import DataError, StanceError, StanceWarning
 from ._predict import check_min_confidence, label_rows, probability_columns, uncertain
 from ._reader import BROKEN, open_records
@@ -233,13 +233,7 @@ class Job:
         if clash:
             raise DataError(f"{where}: the field(s) {', '.join(map(repr, clash))} would be "
                             f"overwritten by the output; rename them in the input.")
-        text = record.get(self.text_column)
-        if text is not None and not isinstance(text, str):
-            raise DataError(f"{where}: the {self.text_column!r} column holds {text!r}, not "
-                            f"text. Write the statement as a string.")
-        if not text or not text.strip():
-            raise DataError(f"{where}: the {self.text_column!r} column is empty ({text!r}). "
-                            f"Fill it in or remove the row.")
+        statement_text(record, self.text_column, where)
         if not self.per_row:
             return self.topics
         topic = str(record.get(self.topic_column) or "").strip()

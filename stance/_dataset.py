@@ -210,19 +210,25 @@ def _missing_column(path, role: str, name: str, columns: list[str]) -> str:
             f"{hint} Name the {role} column with --{role}-column (or {role}_column=...).")
 
 
+def statement_text(record: dict, column: str, where: str) -> str:
+    """The record's statement, or a :class:`DataError` saying what is wrong with it."""
+    value = record.get(column)
+    if value is not None and not isinstance(value, str):
+        raise DataError(f"{where}: the {column!r} column holds {value!r}, not text. Write the "
+                        f"statement as a string (in quotes, in JSON).")
+    if not value or not value.strip():
+        raise DataError(f"{where}: the {column!r} column is empty ({value!r}). Every row needs "
+                        f"the statement's text; fill it in or remove the row.")
+    return value
+
+
 def _build(rows, names: _Columns, *, labelled: bool, source: str, sha256) -> Dataset:
     text, topic, stance, ids, lines = [], [], [], [], []
     extra: dict[str, list] = defaultdict(list)
     core = {names.text, names.topic, names.id} | ({names.stance} if labelled else set())
     for number, record in rows:
         where = f"{source}, line {number}"
-        value = record.get(names.text)
-        if value is not None and not isinstance(value, str):
-            raise DataError(f"{where}: the {names.text!r} column holds {value!r}, not text. "
-                            f"Write the statement as a string (in quotes, in JSON).")
-        if not value or not value.strip():
-            raise DataError(f"{where}: the {names.text!r} column is empty ({value!r}). Every row "
-                            f"needs the statement's text; remove the row or fill it in.")
+        value = statement_text(record, names.text, where)
         subject = record.get(names.topic)
         if subject is not None and not isinstance(subject, str):
             raise DataError(f"{where}: the {names.topic!r} column holds {subject!r}, not a "
