@@ -17,7 +17,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 import stance
 from stance.cli._tables import scores_table

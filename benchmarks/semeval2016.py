@@ -19,7 +19,6 @@ import warnings
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 
 import stance
 

@@ -7,13 +7,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.base import clone
 
 from ._dataset import Dataset, load_dataset
 from ._errors import DataError, StanceError
 from ._labels import LABELS
 from ._predict import label_rows, probability_columns
-from ._validation import fold_of_rows
+from ._validation import cross_validate
 
 #: The uncertainty measures of :func:`suggest`.
 UNCERTAINTY: tuple[str, ...] = ("margin", "entropy")
@@ -163,8 +162,14 @@ def audit(data: Dataset, *, estimator=None, n_splits: int = 5, min_probability: 
     """
     if not 0 <= min_probability <= 1:
         raise StanceError(f"min_probability={min_probability} must be between 0 and 1.")
-    proba = _out_of_fold_proba(data, estimator=estimator, n_splits=n_splits,
-                               random_state=random_state, progress=progress)
+    if estimator is None:
+        from ._model import StanceClassifier
+
+        estimator = StanceClassifier()
+    say = None if progress is None else (
+        lambda message: progress("Audit: " + message.split(": ", 1)[1]))
+    proba = cross_validate(estimator, data, n_splits=n_splits, random_state=random_state,
+                           progress=say)["proba"]
     gold = np.array([LABELS.index(label) for label in data.y.tolist()], dtype=np.int64)
     best = np.argmax(proba, axis=1)
     rows = np.arange(len(data))
@@ -176,26 +181,6 @@ def audit(data: Dataset, *, estimator=None, n_splits: int = 5, min_probability: 
              "text": data.text[i], "topic": data.topic[i], "label": data.y[i],
              "predicted": LABELS[best[i]], "probability": float(probability[i]),
              "p_gold": float(p_gold[i])} for i in flagged.tolist()]
-
-
-def _out_of_fold_proba(data: Dataset, *, estimator=None, n_splits: int = 5,
-                       random_state: int | None = 0,
-                       progress: Callable[[str], None] | None = None) -> np.ndarray:
-    """The out-of-fold probabilities of every row, columns in ``LABELS`` order."""
-    if estimator is None:
-        from ._model import StanceClassifier
-
-        estimator = StanceClassifier()
-    fold = fold_of_rows(data, n_splits=n_splits, random_state=random_state)
-    proba = np.zeros((len(data), len(LABELS)))
-    X, y = data.X, data.y
-    for k in range(n_splits):
-        test = fold == k
-        if progress is not None:
-            progress(f"Audit: fitting fold {k + 1} of {n_splits} ({int((~test).sum())} rows)")
-        model = clone(estimator).fit(X[~test], y[~test])
-        proba[test] = label_rows(model, X[test])[1]
-    return proba
 
 
 def data_stats(data: Dataset) -> dict:

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._hashed import HashedTopicFeatures, topic_columns
-from ._hashing import _M, _MIX1, _MIX2, CHAR, WORD, bucket, fmix, mix, ngrams
+from ._hashing import _M, _MIX1, CHAR, WORD, bucket, fmix, mix, ngrams
 
 BATCH = 4096  # texts hashed at once: bounds the memory of one call
 

@@ -8,7 +8,9 @@ from sklearn.model_selection import GroupShuffleSplit, StratifiedGroupKFold
 
 from ._dataset import Dataset
 from ._errors import StanceError
+from ._labels import LABELS
 from ._metrics import score_predictions, stance_scores
+from ._predict import label_rows
 
 _SCORES = ("f_avg", "macro_f1", "accuracy")
 
@@ -58,8 +60,9 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     dict
         ``folds`` (the scores of each fold), ``mean`` and ``std`` of ``f_avg``, ``macro_f1`` and
         ``accuracy`` over folds, ``pooled`` (the full :func:`evaluate` report of the out-of-fold
-        predictions), ``predictions`` (the out-of-fold label of every row) and ``fold`` (the
-        fold in which each row was predicted).
+        predictions), ``predictions`` (the out-of-fold label of every row), ``proba`` (its
+        out-of-fold probabilities, columns in ``LABELS`` order) and ``fold`` (the fold in which
+        each row was predicted).
 
     Examples
     --------
@@ -70,6 +73,7 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     """
     fold_of_row = fold_of_rows(data, n_splits=n_splits, random_state=random_state)
     predicted = np.empty(len(data), dtype=object)
+    proba = np.zeros((len(data), len(LABELS)))
     fold_scores, complete_scores = [], []
     for k in range(n_splits):
         train, test = np.flatnonzero(fold_of_row != k), np.flatnonzero(fold_of_row == k)
@@ -77,7 +81,7 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
             progress(f"Cross-validation: fitting fold {k + 1} of {n_splits} "
                      f"({len(train)} rows)")
         model = clone(estimator).fit(data.X[train], data.y[train])
-        predicted[test] = model.predict(data.X[test])
+        predicted[test], proba[test] = label_rows(model, data.X[test])
         fold_scores.append(stance_scores(data.y[test], predicted[test]))
         if all_topics:
             held_out = data.subset(test).complete(data.topics)
@@ -91,6 +95,7 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         "std": {k: float(np.std([f[k] for f in fold_scores])) for k in _SCORES},
         "pooled": score_predictions(data, predicted),
         "predictions": predicted,
+        "proba": proba,
         "fold": fold_of_row,
         **extra,
     }
