@@ -1,0 +1,268 @@
+"""Build the real-statement dataset from the UN General Debate speeches.
+
+    pip install ".[dataset]"
+    python datasets/ungd/build.py sentences ../shared/ungd   # segment, select, split, batches
+    python datasets/ungd/build.py assemble                   # labels -> datasets/ungd_stance.csv
+    python datasets/ungd/build.py agreement                  # Cohen's kappa of the two annotators
+
+``sentences`` reads the raw speeches (``YEAR/ISO_SESSION_YEAR.txt``, kept outside the project),
+splits them into sentences with sentencex, and writes three files beside this script:
+
+- ``sentences.csv``: the war-related sentences to label (every 2022 sentence that names the war,
+  a party or a topic word; every 2014-2021 sentence that names the war or a party);
+- ``background.csv``: sentences that touch neither, used as ``none`` on every topic unlabelled;
+- ``annotation/batches/*.tsv``: the sentences to label, shuffled across speeches so that an
+  annotator never reads a sentence beside its neighbours (``a1``-``a7``: every sentence once;
+  ``b1``: a random sample for the second annotator; ``background_check``: 200 background
+  sentences, half of them with a topic word, read to check that none takes a stance).
+
+Every step is deterministic: a rerun on the same speeches writes the same bytes.
+``assemble`` joins the annotators' labels (``annotation/labels``) with the adjudication
+(``annotation/adjudication.tsv``) into ``datasets/ungd_stance.csv``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import random
+import re
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE.parent / "ungd_stance.csv"
+TOPICS = ["ceasefire", "peace_talks", "sanctions_relief", "nato_membership",
+          "security_guarantees", "territorial_concessions", "military_aid", "arms_limits",
+          "security_architecture", "frozen_assets"]
+
+# Words that name the war, its places or its parties: a sentence with one of them is war-related.
+WAR = re.compile(
+    r"\b(ukrain\w*|russia\w*|crimea\w*|donbas+|donetsk|luhansk|lugansk|kherson|zaporizh\w*|"
+    r"kyiv|kiev|kremlin|moscow|nato|north atlantic|minsk|sevastopol|mariupol|bucha|zelensk\w*|"
+    r"putin|mh17|black sea|grain (deal|initiative)|novorossi\w*|"
+    r"(war|conflict) (in|on) (europe|the european continent|the heart of europe))\b", re.I)
+# Words of the ten topics and of war in general: in 2022 such a sentence may be about the war.
+TOPIC = re.compile(
+    r"\b(sanction\w*|cease-?fire\w*|cessation of hostilities|truce|negotiat\w*|peace talks|"
+    r"territorial integrity|annex\w*|security guarantee\w*|security architecture|"
+    r"european security|indivisib\w+ security|osce|neutral\w*|frozen assets|reparation\w*|"
+    r"(arms|weapons?) deliver\w*|military (aid|assistance)|demilitari\w*|coercive measures|"
+    r"the war\b|this war|invasion|aggression)", re.I)
+# The share of speeches (by a hash of their id) that form the test split.
+TEST_SHARE = 25
+# The speeches of the worked example (docs/real_speech.md) are held out for testing.
+TEST_SPEECHES = {f"{iso}_77_2022" for iso in ("UKR", "RUS", "USA", "CHN", "IND", "BRA")}
+BACKGROUND_SIZE = 30_000
+HARD_BACKGROUND_SIZE = 3_000
+BATCHES = 7
+SECOND_SAMPLE = 360
+FIELDS = ["id", "speech", "iso", "country", "year", "region", "split", "text"]
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n\n")[0])
+
+
+@app.callback()
+def _main() -> None:
+    """Build the real-statement dataset from the UN General Debate speeches."""
+
+
+def segment(text: str) -> list[str]:
+    """Split a speech into sentences with sentencex, one line of text each."""
+    import sentencex
+
+    sentences = []
+    for paragraph in text.splitlines():
+        for sentence in sentencex.segment("en", paragraph):
+            sentence = " ".join(sentence.split())
+            if len(sentence) >= 3 and any(c.isalpha() for c in sentence):
+                sentences.append(sentence)
+    return sentences
+
+
+def split_of(speech: str) -> str:
+    """``test`` for a fixed quarter of the speeches (by hash of their id), else ``train``."""
+    digest = int(hashlib.sha256(speech.encode()).hexdigest(), 16)
+    return "test" if speech in TEST_SPEECHES or digest % 100 < TEST_SHARE else "train"
+
+
+def _regions(isos: list[str]) -> dict[str, tuple[str, str]]:
+    """(continent, UN sub-region) of each ISO3 code, from country_converter's own table."""
+    import country_converter
+
+    table = Path(country_converter.__file__).with_name("country_data.tsv")
+    with open(table, newline="", encoding="utf-8") as handle:
+        known = {row["ISO3"]: (row["continent"], row["UNregion"])
+                 for row in csv.DictReader(handle, delimiter="\t")}
+    return {iso: ("Europe", "European Union") if iso == "EU" else known.get(iso, ("Other", "Other"))
+            for iso in isos}
+
+
+def _countries(folder: Path) -> dict[str, str]:
+    with open(folder / "speakers.csv", newline="", encoding="utf-8") as handle:
+        return {row["iso"]: row["country"] for row in csv.DictReader(handle)}
+
+
+def _write(path: Path, rows: list[dict], fields: list[str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@app.command()
+def sentences(
+    speeches: Annotated[Path, typer.Argument(help="The folder of the UN General Debate speeches "
+                                             "(YEAR/ISO_SESSION_YEAR.txt), e.g. ../shared/ungd.",
+                                             exists=True, file_okay=False)],
+) -> None:
+    """Segment the speeches, select the war-related and background sentences, write batches."""
+    files = sorted(speeches.glob("[12][0-9][0-9][0-9]/*_*_*.txt"))
+    if not files:
+        raise typer.BadParameter(f"{speeches} holds no YEAR/ISO_SESSION_YEAR.txt files; give the "
+                                 f"folder of the UN General Debate speeches.")
+    countries = _countries(speeches)
+    regions = _regions(sorted({f.stem.split("_")[0] for f in files}))
+    war, plain, hard = [], [], []
+    for path in files:
+        speech = path.stem
+        iso, _, year = speech.split("_")
+        base = {"speech": speech, "iso": iso, "country": countries.get(iso, iso), "year": year,
+                "region": regions[iso][0], "split": split_of(speech)}
+        for n, text in enumerate(segment(path.read_text(encoding="utf-8")), 1):
+            row = {"id": f"{speech}-{n:04d}", **base, "text": text}
+            named, worded = bool(WAR.search(text)), bool(TOPIC.search(text))
+            if named or (worded and year == "2022"):
+                war.append(row)
+            elif not worded and year != "2022":
+                plain.append(row)
+            elif worded and regions[iso][0] != "Europe" and regions[iso][1] != "Northern America":
+                hard.append(row)
+    rng = random.Random(0)
+    hard = rng.sample(hard, min(HARD_BACKGROUND_SIZE, len(hard)))
+    background = sorted(rng.sample(plain, BACKGROUND_SIZE - len(hard)) + hard,
+                        key=lambda r: r["id"])
+    hard_ids = {r["id"] for r in hard}
+    for row in background:
+        row["kind"] = "topic_word" if row["id"] in hard_ids else "plain"
+    _write(HERE / "sentences.csv", war, FIELDS)
+    _write(HERE / "background.csv", background, FIELDS + ["kind"])
+    _write_batches(war, rng)
+    check = (rng.sample([r for r in background if r["kind"] == "plain"], 100)
+             + rng.sample([r for r in background if r["kind"] == "topic_word"], 100))
+    rng.shuffle(check)
+    _write_batch(HERE / "annotation" / "batches" / "background_check.tsv", check)
+    test = sum(r["split"] == "test" for r in war)
+    typer.echo(f"{len(files)} speeches: {len(war)} war-related sentences ({test} in test), "
+               f"{len(background)} background sentences", err=True)
+
+
+def _write_batches(war: list[dict], rng: random.Random) -> None:
+    folder = HERE / "annotation" / "batches"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.tsv"):
+        old.unlink()
+    order = war[:]
+    rng.shuffle(order)
+    for b in range(BATCHES):
+        _write_batch(folder / f"a{b + 1}.tsv", order[b::BATCHES])
+    _write_batch(folder / "b1.tsv", rng.sample(order, SECOND_SAMPLE))
+
+
+def _write_batch(path: Path, rows: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("id\tspeaker\ttext\n")
+        for row in rows:
+            handle.write(f"{row['id']}\t{row['country']}\t{row['text']}\n")
+
+
+def _read_labels(path: Path) -> dict[str, dict[str, str]]:
+    """An annotator's (or the adjudication's) labels: id -> {topic: favor/against}."""
+    out = {}
+    with open(path, newline="", encoding="utf-8") as handle:
+        for n, row in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), 2):
+            labels = {}
+            for item in filter(None, (row["labels"] or "").split(";")):
+                topic, _, label = item.partition(":")
+                if topic not in TOPICS or label not in ("favor", "against"):
+                    raise typer.BadParameter(f"{path}, line {n}: {item!r} is not topic:favor or "
+                                             f"topic:against with one of the ten topic ids.")
+                labels[topic] = label
+            out[row["id"]] = labels
+    return out
+
+
+def _first_and_second() -> tuple[dict, dict]:
+    folder = HERE / "annotation" / "labels"
+    first: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("a*.tsv")):
+        first.update(_read_labels(path))
+    return first, _read_labels(folder / "b1.tsv")
+
+
+def _pairs(labels: dict[str, str]) -> list[str]:
+    return [labels.get(topic, "none") for topic in TOPICS]
+
+
+@app.command()
+def agreement() -> None:
+    """Cohen's kappa between the first and the second annotation, and their disagreements."""
+    import json
+
+    from sklearn.metrics import cohen_kappa_score
+
+    first, second = _first_and_second()
+    a = [x for i in second for x in _pairs(first[i])]
+    b = [x for i in second for x in _pairs(second[i])]
+    stance = [(x, y) for x, y in zip(a, b) if "none" not in (x, y) or x != y]
+    report = {
+        "sentences": len(second),
+        "pairs": len(a),
+        "kappa": cohen_kappa_score(a, b),
+        "agreement": sum(x == y for x, y in zip(a, b)) / len(a),
+        "stance_pairs": len(stance),
+        "stance_agreement": sum(x == y for x, y in stance) / max(len(stance), 1),
+        "disagreeing_sentences": sorted(i for i in second if first[i] != second[i]),
+    }
+    (HERE / "annotation" / "agreement.json").write_text(json.dumps(report, indent=2) + "\n")
+    typer.echo(json.dumps(report, indent=2))
+
+
+@app.command()
+def assemble() -> None:
+    """Join the sentences, the first annotation and the adjudication into ungd_stance.csv."""
+    first, second = _first_and_second()
+    adjudicated = _read_labels(HERE / "annotation" / "adjudication.tsv")
+    undecided = sorted(i for i in second if first[i] != second[i] and i not in adjudicated)
+    if undecided:
+        raise typer.BadParameter(f"{len(undecided)} disagreements are not adjudicated yet, e.g. "
+                                 f"{undecided[0]}; add them to annotation/adjudication.tsv.")
+    with open(HERE / "sentences.csv", newline="", encoding="utf-8") as handle:
+        sentences = list(csv.DictReader(handle))
+    missing = [r["id"] for r in sentences if r["id"] not in first]
+    if missing:
+        raise typer.BadParameter(f"{len(missing)} sentences have no first annotation, e.g. "
+                                 f"{missing[0]}; finish annotation/labels/a*.tsv.")
+    rows = []
+    for r in sentences:
+        labels, source = first[r["id"]], "single"
+        if r["id"] in adjudicated:
+            labels, source = adjudicated[r["id"]], "adjudicated"
+        elif r["id"] in second:
+            source = "double"
+        for topic in TOPICS:
+            rows.append({"id": r["id"], "text": r["text"], "topic": topic,
+                         "stance": labels.get(topic, "none"), "split": r["split"],
+                         "speech": r["speech"], "iso": r["iso"], "country": r["country"],
+                         "year": r["year"], "region": r["region"], "annotation": source})
+    _write(OUT, rows, list(rows[0]))
+    stances = sum(row["stance"] != "none" for row in rows)
+    typer.echo(f"{OUT.name}: {len(sentences)} sentences x {len(TOPICS)} topics, "
+               f"{stances} stance labels", err=True)
+
+
+if __name__ == "__main__":
+    app()
