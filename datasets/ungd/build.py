@@ -10,7 +10,9 @@ splits them into sentences with sentencex, and writes three files beside this sc
 
 - ``sentences.csv``: the war-related sentences to label (every 2022 sentence that names the war,
   a party or a topic word; every 2014-2021 sentence that names the war or a party);
-- ``background.csv``: sentences that touch neither, used as ``none`` on every topic unlabelled;
+- ``../ungd_background.csv``: sentences that touch neither, ``none`` on every topic without
+  hand labels; each is paired with one topic drawn at random (``Dataset.complete`` pairs it
+  with all ten);
 - ``annotation/batches/*.tsv``: the sentences to label, shuffled across speeches so that an
   annotator never reads a sentence beside its neighbours (``a1``-``a7``: every sentence once;
   ``b1``: a random sample for the second annotator; ``background_check``: 200 background
@@ -34,6 +36,7 @@ import typer
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE.parent / "ungd_stance.csv"
+BACKGROUND = HERE.parent / "ungd_background.csv"
 TOPICS = ["ceasefire", "peace_talks", "sanctions_relief", "nato_membership",
           "security_guarantees", "territorial_concessions", "military_aid", "arms_limits",
           "security_architecture", "frozen_assets"]
@@ -51,14 +54,17 @@ TOPIC = re.compile(
     r"european security|indivisib\w+ security|osce|neutral\w*|frozen assets|reparation\w*|"
     r"(arms|weapons?) deliver\w*|military (aid|assistance)|demilitari\w*|coercive measures|"
     r"the war\b|this war|invasion|aggression)", re.I)
+# A line that ends without closing punctuation continues on the next line.
+WRAPPED_END = re.compile(r"[^.!?:;\"”’)\]]$")
+# The topic of the review pass, and the sentences it reads.
+REVIEWED = "territorial_concessions"
+TERRITORY = re.compile(r"annex|territorial integrity|occup|borders|crimea|referend", re.I)
 # The share of speeches (by a hash of their id) that form the test split.
 TEST_SHARE = 25
 # The speeches of the worked example (docs/real_speech.md) are held out for testing.
 TEST_SPEECHES = {f"{iso}_77_2022" for iso in ("UKR", "RUS", "USA", "CHN", "IND", "BRA")}
 BACKGROUND_SIZE = 30_000
 HARD_BACKGROUND_SIZE = 3_000
-BATCHES = 7
-SECOND_SAMPLE = 360
 FIELDS = ["id", "speech", "iso", "country", "year", "region", "split", "text"]
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n\n")[0])
@@ -70,11 +76,29 @@ def _main() -> None:
 
 
 def segment(text: str) -> list[str]:
-    """Split a speech into sentences with sentencex, one line of text each."""
+    """Split a speech into sentences with sentencex, one line of text each.
+
+    Some speeches (most of 2014) are wrapped at a fixed width: a line that does not end a
+    sentence (no closing punctuation) is joined to the next one before segmenting, and a word
+    hyphenated across the break is joined back.
+    """
     import sentencex
 
+    paragraphs, current = [], ""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if current.endswith("-") and line[:1].islower():
+            current = current[:-1] + line
+        else:
+            current = f"{current} {line}" if current else line
+        if WRAPPED_END.search(current) is None:
+            paragraphs.append(current)
+            current = ""
+    paragraphs.append(current)
     sentences = []
-    for paragraph in text.splitlines():
+    for paragraph in paragraphs:
         for sentence in sentencex.segment("en", paragraph):
             sentence = " ".join(sentence.split())
             if len(sentence) >= 3 and any(c.isalpha() for c in sentence):
@@ -146,11 +170,13 @@ def sentences(
     background = sorted(rng.sample(plain, BACKGROUND_SIZE - len(hard)) + hard,
                         key=lambda r: r["id"])
     hard_ids = {r["id"] for r in hard}
+    draw = random.Random(1)
     for row in background:
-        row["kind"] = "topic_word" if row["id"] in hard_ids else "plain"
+        row.update(kind="topic_word" if row["id"] in hard_ids else "plain",
+                   topic=draw.choice(TOPICS), stance="none")
     _write(HERE / "sentences.csv", war, FIELDS)
-    _write(HERE / "background.csv", background, FIELDS + ["kind"])
-    _write_batches(war, rng)
+    _write(BACKGROUND, background, ["id", "text", "topic", "stance"]
+           + [f for f in FIELDS if f not in ("id", "text")] + ["kind"])
     check = (rng.sample([r for r in background if r["kind"] == "plain"], 100)
              + rng.sample([r for r in background if r["kind"] == "topic_word"], 100))
     rng.shuffle(check)
@@ -160,16 +186,27 @@ def sentences(
                f"{len(background)} background sentences", err=True)
 
 
-def _write_batches(war: list[dict], rng: random.Random) -> None:
+@app.command()
+def batches(
+    name: Annotated[str, typer.Argument(help="The batch name prefix, e.g. c: writes c1.tsv ...")],
+    files: Annotated[int, typer.Option(help="How many batches for the first annotation.")] = 2,
+    second: Annotated[int, typer.Option(help="How many sentences, first annotated or not, to "
+                                           "sample for a second annotation (NAME-second.tsv).")]
+    = 0,
+) -> None:
+    """Write annotation batches of the sentences that have no first annotation yet."""
+    sentences = _read_sentences()
+    first, second_done = _annotations()
+    todo = [r for r in sentences if _key(r) not in first]
+    rng = random.Random(name)
+    rng.shuffle(todo)
     folder = HERE / "annotation" / "batches"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.tsv"):
-        old.unlink()
-    order = war[:]
-    rng.shuffle(order)
-    for b in range(BATCHES):
-        _write_batch(folder / f"a{b + 1}.tsv", order[b::BATCHES])
-    _write_batch(folder / "b1.tsv", rng.sample(order, SECOND_SAMPLE))
+    for b in range(files if todo else 0):
+        _write_batch(folder / f"{name}{b + 1}.tsv", todo[b::files])
+    if second:
+        pool = [r for r in sentences if _key(r) not in second_done]
+        _write_batch(folder / f"{name}-second.tsv", rng.sample(pool, min(second, len(pool))))
+    typer.echo(f"{len(todo)} sentences to annotate in {files} batches", err=True)
 
 
 def _write_batch(path: Path, rows: list[dict]) -> None:
@@ -195,16 +232,82 @@ def _read_labels(path: Path) -> dict[str, dict[str, str]]:
     return out
 
 
-def _first_and_second() -> tuple[dict, dict]:
-    folder = HERE / "annotation" / "labels"
-    first: dict[str, dict[str, str]] = {}
-    for path in sorted(folder.glob("a*.tsv")):
-        first.update(_read_labels(path))
-    return first, _read_labels(folder / "b1.tsv")
+def _key(row: dict) -> tuple[str, str]:
+    """A sentence is known by its speech and its text (ids change when segmentation does)."""
+    return row["id"].rsplit("-", 1)[0], row["text"]
+
+
+def _batch(name: str) -> dict[str, tuple[str, str]]:
+    with open(HERE / "annotation" / "batches" / f"{name}.tsv", encoding="utf-8") as handle:
+        rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return {row["id"]: _key(row) for row in rows}
+
+
+def _is_review(name: str) -> bool:
+    return name.startswith("review")
+
+
+def _is_second(name: str) -> bool:
+    return name == "b1" or name.endswith("-second")
+
+
+def _annotations() -> tuple[dict, dict]:
+    """The first and the second annotation of each sentence, by (speech, text)."""
+    first: dict[tuple, dict[str, str]] = {}
+    second: dict[tuple, dict[str, str]] = {}
+    for path in sorted((HERE / "annotation" / "labels").glob("*.tsv")):
+        if path.stem == "background_check" or _is_review(path.stem):
+            continue
+        keys = _batch(path.stem)
+        target = second if _is_second(path.stem) else first
+        target.update((keys[i], labels) for i, labels in _read_labels(path).items())
+    return first, second
+
+
+def _adjudication() -> dict[tuple, dict[str, str]]:
+    """The adjudicated labels, by (speech, text) of the sentence in the batch they name."""
+    path = HERE / "annotation" / "adjudication.tsv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        batch_of = {row["id"]: row["batch"]
+                    for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)}
+    batches = {name: _batch(name) for name in set(batch_of.values())}
+    return {batches[batch_of[i]][i]: labels for i, labels in _read_labels(path).items()
+            if not _is_review(batch_of[i])}
+
+
+def _reviews() -> dict[tuple, str]:
+    """The review's territorial_concessions label of each sentence it read (annotation/REVIEW_PROMPT.md)."""
+    out = {}
+    for path in sorted((HERE / "annotation" / "labels").glob("review*.tsv")):
+        keys = _batch(path.stem)
+        out.update((keys[i], labels.get(REVIEWED, "none"))
+                   for i, labels in _read_labels(path).items())
+    path = HERE / "annotation" / "adjudication.tsv"
+    with open(path, newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if _is_review(row["batch"]):
+                label = row["labels"].partition(":")[2] if row["labels"] else "none"
+                out[_batch(row["batch"])[row["id"]]] = label
+    return out
+
+
+def _read_sentences() -> list[dict]:
+    with open(HERE / "sentences.csv", newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
 
 
 def _pairs(labels: dict[str, str]) -> list[str]:
     return [labels.get(topic, "none") for topic in TOPICS]
+
+
+@app.command()
+def review() -> None:
+    """Write the review batches: every sentence that TERRITORY matches, in two batches."""
+    rows = [r for r in _read_sentences() if TERRITORY.search(r["text"])]
+    random.Random("review").shuffle(rows)
+    for b in range(2):
+        _write_batch(HERE / "annotation" / "batches" / f"review{b + 1}.tsv", rows[b::2])
+    typer.echo(f"{len(rows)} sentences to review", err=True)
 
 
 @app.command()
@@ -214,18 +317,20 @@ def agreement() -> None:
 
     from sklearn.metrics import cohen_kappa_score
 
-    first, second = _first_and_second()
-    a = [x for i in second for x in _pairs(first[i])]
-    b = [x for i in second for x in _pairs(second[i])]
+    first, second = _annotations()
+    current = {_key(r) for r in _read_sentences()}
+    both = [k for k in second if k in first and k in current]
+    a = [x for k in both for x in _pairs(first[k])]
+    b = [x for k in both for x in _pairs(second[k])]
     stance = [(x, y) for x, y in zip(a, b) if "none" not in (x, y) or x != y]
     report = {
-        "sentences": len(second),
+        "sentences": len(both),
         "pairs": len(a),
         "kappa": cohen_kappa_score(a, b),
         "agreement": sum(x == y for x, y in zip(a, b)) / len(a),
         "stance_pairs": len(stance),
         "stance_agreement": sum(x == y for x, y in stance) / max(len(stance), 1),
-        "disagreeing_sentences": sorted(i for i in second if first[i] != second[i]),
+        "disagreeing_sentences": sorted(" | ".join(k) for k in both if first[k] != second[k]),
     }
     (HERE / "annotation" / "agreement.json").write_text(json.dumps(report, indent=2) + "\n")
     typer.echo(json.dumps(report, indent=2))
@@ -234,24 +339,31 @@ def agreement() -> None:
 @app.command()
 def assemble() -> None:
     """Join the sentences, the first annotation and the adjudication into ungd_stance.csv."""
-    first, second = _first_and_second()
-    adjudicated = _read_labels(HERE / "annotation" / "adjudication.tsv")
-    undecided = sorted(i for i in second if first[i] != second[i] and i not in adjudicated)
+    first, second = _annotations()
+    adjudicated = _adjudication()
+    reviewed = _reviews()
+    sentences = _read_sentences()
+    current = {_key(r) for r in sentences}
+    undecided = sorted(k for k in second if k in first and k in current
+                       and first[k] != second[k] and k not in adjudicated)
     if undecided:
         raise typer.BadParameter(f"{len(undecided)} disagreements are not adjudicated yet, e.g. "
                                  f"{undecided[0]}; add them to annotation/adjudication.tsv.")
-    with open(HERE / "sentences.csv", newline="", encoding="utf-8") as handle:
-        sentences = list(csv.DictReader(handle))
-    missing = [r["id"] for r in sentences if r["id"] not in first]
+    missing = [r["id"] for r in sentences if _key(r) not in first]
     if missing:
         raise typer.BadParameter(f"{len(missing)} sentences have no first annotation, e.g. "
                                  f"{missing[0]}; finish annotation/labels/a*.tsv.")
     rows = []
     for r in sentences:
-        labels, source = first[r["id"]], "single"
-        if r["id"] in adjudicated:
-            labels, source = adjudicated[r["id"]], "adjudicated"
-        elif r["id"] in second:
+        key = _key(r)
+        labels, source = dict(first[key]), "single"
+        if key in reviewed:
+            labels.pop(REVIEWED, None)
+            if reviewed[key] != "none":
+                labels[REVIEWED] = reviewed[key]
+        if key in adjudicated:
+            labels, source = adjudicated[key], "adjudicated"
+        elif key in second:
             source = "double"
         for topic in TOPICS:
             rows.append({"id": r["id"], "text": r["text"], "topic": topic,
