@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -66,6 +67,41 @@ class Dataset:
         """Build a dataset from mappings with keys ``text``, ``topic``, ``stance`` (, ``id``)."""
         return _build(((n, r) for n, r in enumerate(records, 1)), _Columns(),
                       labelled=labelled, source=source or "<records>", sha256=None)
+
+    @classmethod
+    def concatenate(cls, parts: Sequence[Dataset]) -> Dataset:
+        """Join datasets row after row (e.g. synthetic and real statements) into one.
+
+        The ``extra`` columns are the union of the parts' columns (None where a part has none);
+        ``source`` names the parts' files, joined by " + ", and ``sha256`` is the SHA-256 of the
+        parts' own SHA-256s (None if a part has none), so a saved model still records exactly
+        which files it learned from. Every part must be labelled, or none.
+
+        Examples
+        --------
+        >>> a = Dataset.from_records([{"text": "Lift the sanctions.", "topic": "sanctions_relief",
+        ...                            "stance": "favor", "split": "train"}])
+        >>> b = Dataset.from_records([{"text": "No truce now.", "topic": "ceasefire",
+        ...                            "stance": "against", "year": "2022"}])
+        >>> both = Dataset.concatenate([a, b])
+        >>> len(both), list(both.extra["split"]), list(both.extra["year"])
+        (2, ['train', None], [None, '2022'])
+        """
+        if not parts:
+            raise DataError("Nothing to concatenate: give at least one dataset.")
+        if len({p.stance is None for p in parts}) > 1:
+            raise DataError("Cannot concatenate labelled and unlabelled datasets; label them all "
+                            "or load them all with labelled=False.")
+        names = list(dict.fromkeys(k for p in parts for k in p.extra))
+        join = lambda get: np.concatenate([get(p) for p in parts])  # noqa: E731
+        return cls(text=join(lambda p: p.text), topic=join(lambda p: p.topic),
+                   stance=None if parts[0].stance is None else join(lambda p: p.stance),
+                   id=join(lambda p: p.id), line=join(lambda p: p.line),
+                   extra={k: join(lambda p: p.extra.get(k, _array([None] * len(p))))
+                          for k in names},
+                   source=" + ".join(Path(str(p.source)).name for p in parts),
+                   sha256=None if any(p.sha256 is None for p in parts) else hashlib.sha256(
+                       " ".join(p.sha256 for p in parts).encode()).hexdigest())
 
     def __len__(self) -> int:
         return len(self.text)

@@ -96,6 +96,11 @@ class TopicFeatures(TopicBlocks):
         Use 1 + log(tf) instead of raw counts.
     topic_copies : bool, default=True
         Add the per-topic copies and the topic indicator.
+    topic_blocks : {"all", "stance"}, default="all"
+        Which n-grams a topic's block holds: those seen with the topic in any training row
+        ("all"), or only in rows labelled ``favor`` or ``against`` ("stance", needs ``y`` in
+        ``fit``). "stance" keeps the topic-specific weights for the evidence of a side, and a
+        model trained on many sentences labelled ``none`` on every topic several times smaller.
 
     Attributes
     ----------
@@ -118,20 +123,28 @@ class TopicFeatures(TopicBlocks):
     """
 
     def __init__(self, *, word_ngram_range=(1, 2), char_ngram_range=(2, 5), min_df=1,
-                 sublinear_tf=True, topic_copies=True):
+                 sublinear_tf=True, topic_copies=True, topic_blocks="all"):
         self.word_ngram_range = word_ngram_range
         self.char_ngram_range = char_ngram_range
         self.min_df = min_df
         self.sublinear_tf = sublinear_tf
         self.topic_copies = topic_copies
+        self.topic_blocks = topic_blocks
 
     def fit(self, X, y=None):
-        self.fit_transform(X)
+        self.fit_transform(X, y)
         return self
 
     def fit_transform(self, X, y=None) -> sp.csr_matrix:
-        """Fit the vectorizers and the topic blocks on ``X`` and return its features."""
+        """Fit the vectorizers and the topic blocks on ``X`` (and ``y``, with
+        ``topic_blocks="stance"``) and return its features."""
         texts, topics = split_pairs(X)
+        if self.topic_blocks not in ("all", "stance"):
+            raise StanceError(f"topic_blocks={self.topic_blocks!r} is not valid. Use 'all' or "
+                              f"'stance'.")
+        if self.topic_blocks == "stance" and (y is None or len(y) != len(texts)):
+            raise StanceError("topic_blocks='stance' needs the labels: pass y, one per row, to "
+                              "fit.")
         common = {"sublinear_tf": self.sublinear_tf, "min_df": self.min_df, "dtype": np.float32}
         parts = []
         if self.word_ngram_range is not None:
@@ -164,7 +177,9 @@ class TopicFeatures(TopicBlocks):
         index = self.topic_index(topics)
         # A topic's block holds only the n-grams seen with that topic in training: the others
         # could never get a weight, and leaving them out makes fitting faster.
-        self.block_columns_ = [np.unique(shared[index == t].indices).astype(np.int32)
+        seen = index if self.topic_blocks == "all" else np.where(
+            np.isin(np.asarray(y, dtype=object), ["favor", "against"]), index, -1)
+        self.block_columns_ = [np.unique(shared[seen == t].indices).astype(np.int32)
                                for t in range(len(self.topics_))]
         return self._assemble(shared, index)
 

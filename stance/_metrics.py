@@ -14,22 +14,33 @@ def stance_scores(y_true, y_pred) -> dict:
 
     Returns F_avg, the SemEval-2016 Task 6 metric (the mean of F1(favor) and F1(against) over
     all rows pooled; ``none`` is predicted but not averaged in), the 3-class macro-F1, the
-    accuracy, the number of rows and the F1 of each label. All scores are fractions in [0, 1].
+    accuracy, the number of rows and the F1 of each label. ``stance_answers`` scores the
+    ``favor``/``against`` answers as a whole: how many there are, how many are wrong (the gold
+    label is another one, ``none`` included), their precision (the share that match the gold
+    label exactly) and their recall (the share of gold ``favor``/``against`` rows answered with
+    the exact label). All scores are fractions in [0, 1].
 
     Examples
     --------
     >>> s = stance_scores(["favor", "against", "none"], ["favor", "against", "favor"])
     >>> round(s["f_avg"], 3), round(s["accuracy"], 3), s["n"]
     (0.833, 0.667, 3)
+    >>> s["stance_answers"]
+    {'answers': 3, 'false': 1, 'precision': 0.6666666666666666, 'recall': 1.0}
     """
     y_true, y_pred = np.asarray(y_true, dtype=object), np.asarray(y_pred, dtype=object)
     per_label = f1_score(y_true, y_pred, labels=list(LABELS), average=None, zero_division=0)
+    answered, taken = y_pred != "none", y_true != "none"
+    right = int(np.sum(answered & (y_true == y_pred)))
     return {
         "f_avg": float(np.mean(per_label[:2])),
         "macro_f1": float(np.mean(per_label)),
         "accuracy": float(accuracy_score(y_true, y_pred)) if len(y_true) else 0.0,
         "n": int(len(y_true)),
         "f1": {label: float(f) for label, f in zip(LABELS, per_label)},
+        "stance_answers": {"answers": int(answered.sum()), "false": int(answered.sum()) - right,
+                           "precision": float(right / answered.sum()) if answered.any() else 0.0,
+                           "recall": float(right / taken.sum()) if taken.any() else 0.0},
     }
 
 

@@ -61,6 +61,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         twice as many).
     topic_copies : bool, default=True
         Learn topic-specific weights beside the shared ones.
+    topic_blocks : {"all", "stance"}, default="all"
+        With "tfidf": learn a topic-specific weight for the n-grams seen with the topic in any
+        training row ("all"), or only in rows labelled ``favor`` or ``against`` ("stance"; see
+        :class:`TopicFeatures`). The bundled model uses "stance": it learns from 30,000
+        background sentences and keeps the size of a model trained on synthetic data alone.
     C : float, default=10.0
         Inverse regularisation strength of the logistic regression.
     class_weight : "balanced" or None, default="balanced"
@@ -75,6 +80,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         statement on every topic answers ``none`` for the topics it is not about. 0 disables it.
     relevance_C : float, default=100.0
         Inverse regularisation strength of the relevance model (with ``off_topic`` > 0).
+    none_bias : float, default=0.0
+        Added to the ``none`` score of every pair after fitting (to the stance model's
+        intercept, so every way of scoring sees it). A positive bias makes the model answer a
+        stance only when its evidence is stronger: real texts mostly take no side, and the
+        bundled model's bias is chosen by cross-validation on real speech.
     unseen_none_bias : float, default=-2.5
         A topic not seen in ``fit`` is scored by averaging the scores the statement gets on
         every known topic, plus this bias on ``none``: without topic-specific evidence the
@@ -138,9 +148,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     """
 
     def __init__(self, *, features="tfidf", word_ngram_range=(1, 2), char_ngram_range=(2, 5),
-                 min_df=1, sublinear_tf=True, n_bits=20, topic_copies=True, C=10.0,
+                 min_df=1, sublinear_tf=True, n_bits=20, topic_copies=True, topic_blocks="all",
+                 C=10.0,
                  class_weight="balanced",
-                 off_topic=0, relevance_C=100.0, unseen_none_bias=-2.5, solver="newton-cg",
+                 off_topic=0, relevance_C=100.0, none_bias=0.0, unseen_none_bias=-2.5,
+                 solver="newton-cg",
                  epochs=3, max_iter=1000, calibration=None, calibration_cv=3,
                  unseen_topic="warn", n_jobs=None, random_state=None):
         self.features = features
@@ -150,10 +162,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
         self.n_bits = n_bits
         self.topic_copies = topic_copies
+        self.topic_blocks = topic_blocks
         self.C = C
         self.class_weight = class_weight
         self.off_topic = off_topic
         self.relevance_C = relevance_C
+        self.none_bias = none_bias
         self.unseen_none_bias = unseen_none_bias
         self.solver = solver
         self.epochs = epochs
@@ -164,8 +178,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X, y) -> StanceClassifier:
-        """Fit the model on (text, topic) pairs ``X`` and labels ``y``; return ``self``."""
+    def fit(self, X, y, sample_weight=None) -> StanceClassifier:
+        """Fit the model on (text, topic) pairs ``X`` and labels ``y``; return ``self``.
+
+        ``sample_weight`` (one non-negative number per row, default 1) weighs the rows in the
+        stance model, e.g. to give two sources of data the weight you choose.
+        """
         if self.solver not in _SOLVERS:
             raise StanceError(f"solver={self.solver!r} is not valid. Use one of: "
                               f"{', '.join(_SOLVERS)}.")
@@ -185,9 +203,14 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         labels = _labels(y)
         if len(labels) != len(texts):
             raise StanceError(f"X has {len(texts)} rows but y has {len(labels)} labels.")
+        weights = _sample_weight(sample_weight, len(labels))
         if len(set(labels)) < 2:
             raise StanceError(f"Training needs at least two different labels; got only "
                               f"{sorted(set(labels))}. Add rows with other stances.")
+        if not isinstance(self.none_bias, (int, float, np.number)) \
+                or not np.isfinite(self.none_bias):
+            raise StanceError(f"none_bias={self.none_bias!r} must be a finite number (0 leaves "
+                              f"the fitted model as it is).")
         if not isinstance(self.off_topic, (int, np.integer)) or self.off_topic < 0:
             raise StanceError(f"off_topic={self.off_topic!r} must be a whole number >= 0.")
         if self.off_topic and not self.topic_copies:
@@ -200,16 +223,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                   "char_ngram_range": self.char_ngram_range, "topic_copies": self.topic_copies}
         if self.features == "tfidf":
             self.features_ = TopicFeatures(min_df=self.min_df, sublinear_tf=self.sublinear_tf,
-                                           **common)
+                                           topic_blocks=self.topic_blocks, **common)
         else:
             self.features_ = HashedTopicFeatures(n_bits=self.n_bits, topic_bits=self.n_bits + 1,
                                                  **common)
         if self.solver == "sgd":
-            self.classifier_ = self._fit_sgd(pairs, labels)
+            self.classifier_ = self._fit_sgd(pairs, labels, weights)
             self.relevance_ = None
         else:
-            self._fit_newton(pairs, extra, labels)
+            self._fit_newton(pairs, extra, labels, weights)
         self.classes_ = self.classifier_.classes_.astype(object)
+        _shift_none(self.classifier_, self.classes_, self.none_bias)
         self.topics_ = self.features_.topics_
         self._scorer = None
         self.temperature_ = self.relevance_temperature_ = 1.0
@@ -256,11 +280,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return fit_gated_temperatures(np.concatenate(truth), np.concatenate(scores), gate,
                                       self.classes_, weights=weights)
 
-    def _fit_newton(self, pairs, extra, labels) -> None:
-        Z = self.features_.fit_transform(np.concatenate([pairs, extra]))
+    def _fit_newton(self, pairs, extra, labels, weights) -> None:
+        Z = self.features_.fit_transform(
+            np.concatenate([pairs, extra]),
+            np.concatenate([labels, np.full(len(extra), "none", dtype=object)]))
         self.classifier_ = _fit_compact(LogisticRegression(
             C=self.C, class_weight=self.class_weight, max_iter=self.max_iter, solver="newton-cg",
-        ), Z[:len(pairs)], labels)
+        ), Z[:len(pairs)], labels, weights)
         self.relevance_ = None
         if len(extra):
             about = np.r_[np.ones(len(pairs), dtype=int), np.zeros(len(extra), dtype=int)]
@@ -268,7 +294,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 C=self.relevance_C, max_iter=self.max_iter, solver="newton-cg",
             ), self._topic_part(Z), about)
 
-    def _fit_sgd(self, pairs, labels) -> SGDClassifier:
+    def _fit_sgd(self, pairs, labels, weights) -> SGDClassifier:
         self.features_.fit(pairs)
         classes, counts = np.unique(labels, return_counts=True)
         weights = None
@@ -286,7 +312,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         for _ in range(self.epochs):
             for i in rng.permutation(len(chunks)):
                 Z = cached[i] if cached else self.features_.transform(pairs[chunks[i]])
-                model.partial_fit(Z, labels[chunks[i]], classes=classes)
+                model.partial_fit(Z, labels[chunks[i]], classes=classes,
+                                  sample_weight=None if weights is None else weights[chunks[i]])
         model.sparsify()
         return model
 
@@ -368,7 +395,31 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                       StanceWarning, stacklevel=3)
 
 
-def _fit_compact(classifier: LogisticRegression, Z, y) -> LogisticRegression:
+def _shift_none(classifier, classes, bias: float) -> None:
+    """Add ``bias`` to the ``none`` score of a fitted linear classifier, in its intercept."""
+    if not bias or "none" not in classes:
+        return
+    intercept = np.array(classifier.intercept_, dtype=np.float64)
+    if len(intercept) == 1:  # two labels: one score, that of classes[1]
+        intercept[0] += bias if classes[1] == "none" else -bias
+    else:
+        intercept[list(classes).index("none")] += bias
+    classifier.intercept_ = intercept
+
+
+def _sample_weight(sample_weight, n: int) -> np.ndarray | None:
+    if sample_weight is None:
+        return None
+    weights = np.asarray(sample_weight, dtype=np.float64).ravel()
+    if len(weights) != n or not np.all(np.isfinite(weights)) or (weights < 0).any():
+        raise StanceError(f"sample_weight must hold one finite number >= 0 per row ({n}); got "
+                          f"{len(weights)} values" + ("" if len(weights) != n else
+                                                      ", some negative or not finite") + ".")
+    return weights
+
+
+def _fit_compact(classifier: LogisticRegression, Z, y, sample_weight=None
+                 ) -> LogisticRegression:
     """Fit on the columns that occur in ``Z`` only, then spread the weights back out.
 
     Most hashed columns never occur in the training data; their weights would stay zero, but
@@ -380,7 +431,7 @@ def _fit_compact(classifier: LogisticRegression, Z, y) -> LogisticRegression:
     position[active] = np.arange(len(active))
     compact = sp.csr_matrix((Z.data, position[Z.indices], Z.indptr),
                             shape=(Z.shape[0], len(active)))
-    classifier.fit(compact, y)
+    classifier.fit(compact, y, sample_weight=sample_weight)
     coef = np.asarray(classifier.coef_)
     rows = np.repeat(np.arange(coef.shape[0]), len(active))
     classifier.coef_ = sp.csr_matrix((coef.ravel(), (rows, np.tile(active, coef.shape[0]))),

@@ -34,7 +34,7 @@ def split_dataset(data: Dataset, *, test_size: float = 0.2,
 
 def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
                    random_state: int | None = 0, all_topics: bool = False,
-                   progress=None) -> dict:
+                   groups=None, sample_weight=None, progress=None) -> dict:
     """Cross-validate an estimator with folds grouped by statement and stratified by topic and label.
 
     Parameters
@@ -51,6 +51,12 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         Also score each held-out statement on every topic it is not labelled on, counted as
         ``none`` (see :meth:`Dataset.complete`): how the model does when asked about every
         topic. The fold means go under ``all_topics``.
+    groups : array-like of shape (n_rows,), default=None
+        The group of each row; a group's rows always fall in the same fold (e.g. the speech
+        of each sentence, so that no speech is on both sides). Default: the statement
+        (``data.groups``).
+    sample_weight : array-like of shape (n_rows,), default=None
+        Passed, for the training rows of each fold, to the estimator's ``fit``.
     progress : callable, default=None
         Called with a short message (``"Cross-validation: fitting fold 2 of 5"``) before each
         fold.
@@ -71,7 +77,8 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     >>> stance.cross_validate(stance.StanceClassifier(), data)["mean"]["f_avg"]  # doctest: +SKIP
     0.62
     """
-    fold_of_row = fold_of_rows(data, n_splits=n_splits, random_state=random_state)
+    fold_of_row = fold_of_rows(data, n_splits=n_splits, random_state=random_state,
+                               groups=groups)
     predicted = np.empty(len(data), dtype=object)
     proba = np.zeros((len(data), len(LABELS)))
     fold_scores, complete_scores = [], []
@@ -80,7 +87,9 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         if progress is not None:
             progress(f"Cross-validation: fitting fold {k + 1} of {n_splits} "
                      f"({len(train)} rows)")
-        model = clone(estimator).fit(data.X[train], data.y[train])
+        weights = {} if sample_weight is None else {
+            "sample_weight": np.asarray(sample_weight, dtype=np.float64)[train]}
+        model = clone(estimator).fit(data.X[train], data.y[train], **weights)
         predicted[test], proba[test] = label_rows(model, data.X[test])
         fold_scores.append(stance_scores(data.y[test], predicted[test]))
         if all_topics:
@@ -101,18 +110,23 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     }
 
 
-def fold_of_rows(data: Dataset, *, n_splits: int = 5,
-                 random_state: int | None = 0) -> np.ndarray:
-    """The cross-validation fold of each row: grouped by statement, stratified by topic and
-    label (the folds of :func:`cross_validate`)."""
-    n_groups = len(set(data.groups.tolist()))
+def fold_of_rows(data: Dataset, *, n_splits: int = 5, random_state: int | None = 0,
+                 groups=None) -> np.ndarray:
+    """The cross-validation fold of each row: grouped by statement (or by ``groups``),
+    stratified by topic and label (the folds of :func:`cross_validate`)."""
+    what = "statements" if groups is None else "groups"
+    groups = data.groups if groups is None else np.asarray(groups, dtype=object)
+    if len(groups) != len(data):
+        raise StanceError(f"groups has {len(groups)} values but the dataset has {len(data)} "
+                          f"rows; give one group per row.")
+    n_groups = len(set(groups.tolist()))
     if not 2 <= n_splits <= n_groups:
-        raise StanceError(f"n_splits={n_splits} must be between 2 and the number of statements "
+        raise StanceError(f"n_splits={n_splits} must be between 2 and the number of {what} "
                           f"({n_groups}).")
     strata = np.array([f"{t}|{s}" for t, s in zip(data.topic, data.y)], dtype=object)
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     fold = np.empty(len(data), dtype=np.int64)
-    for k, (_, test) in enumerate(folds.split(data.X, strata, groups=data.groups)):
+    for k, (_, test) in enumerate(folds.split(data.X, strata, groups=groups)):
         fold[test] = k
     return fold
 

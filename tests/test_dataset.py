@@ -1,5 +1,7 @@
 import pytest
 
+import stance
+
 from conftest import ROWS, write_csv
 from stance import DataError, Dataset, StanceWarning, load_dataset
 
@@ -88,3 +90,15 @@ def test_jsonl_columns_missing_from_some_rows_stay_aligned(tmp_path):
                     '{"text": "e f", "topic": "t", "stance": "none", "split": "train"}\n')
     data = load_dataset(path)
     assert list(data.extra["split"]) == [None, "test", "train"]
+
+
+def test_concatenate_joins_rows_columns_and_checksums(corpus_csv, corpus):
+    from_file = stance.load_dataset(corpus_csv)
+    both = stance.Dataset.concatenate([from_file, from_file])
+    assert len(both) == 2 * len(from_file)
+    assert both.source == f"{corpus_csv.name} + {corpus_csv.name}"
+    assert both.sha256 is not None and both.sha256 != from_file.sha256
+    assert stance.Dataset.concatenate([corpus, corpus]).sha256 is None
+    with pytest.raises(stance.DataError, match="labelled and unlabelled"):
+        stance.Dataset.concatenate([corpus, stance.Dataset.from_records(
+            [{"text": "x", "topic": "ceasefire"}], labelled=False)])

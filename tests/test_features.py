@@ -52,3 +52,26 @@ def test_without_topic_copies_only_shared_features():
 def test_input_must_be_text_topic_pairs(X, match):
     with pytest.raises(StanceError, match=match):
         split_pairs(X)
+
+
+def test_stance_blocks_hold_only_the_ngrams_of_rows_that_take_a_side():
+    X = [("Lift the sanctions now.", "sanctions_relief"),
+         ("The weather in Geneva was mild.", "sanctions_relief"),
+         ("No truce now.", "ceasefire")]
+    y = ["favor", "none", "against"]
+    every = TopicFeatures(word_ngram_range=(1, 1), char_ngram_range=None).fit(X, y)
+    sided = TopicFeatures(word_ngram_range=(1, 1), char_ngram_range=None,
+                          topic_blocks="stance").fit(X, y)
+    vocabulary = sided.vectorizer_.transformer_list[0][1].vocabulary_
+    words = {column: word for word, column in vocabulary.items()}
+    relief = list(sided.topics_).index("sanctions_relief")
+    assert {words[c] for c in sided.block_columns_[relief]} == {"lift", "the", "sanctions", "now"}
+    assert len(every.block_columns_[relief]) > len(sided.block_columns_[relief])
+    assert sided.transform(X).shape[1] < every.transform(X).shape[1]
+
+
+def test_stance_blocks_need_the_labels():
+    with pytest.raises(StanceError, match="topic_blocks='stance' needs the labels"):
+        TopicFeatures(topic_blocks="stance").fit([("No truce.", "ceasefire")])
+    with pytest.raises(StanceError, match="topic_blocks='some' is not valid"):
+        TopicFeatures(topic_blocks="some").fit([("No truce.", "ceasefire")], ["against"])

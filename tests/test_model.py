@@ -2,6 +2,8 @@ import pickle
 
 import numpy as np
 import pytest
+
+import stance
 from sklearn.base import clone
 
 from stance import StanceClassifier, StanceError, StanceWarning
@@ -108,3 +110,23 @@ def test_unseen_topic_averages_the_known_topics_and_leans_away_from_none(model):
     expected = model.decision_function([(text, t) for t in model.topics_]).mean(axis=0)
     expected[list(model.classes_).index("none")] += model.unseen_none_bias
     assert np.allclose(scores, expected)
+
+
+def test_none_bias_moves_answers_to_none_in_every_scoring_path(corpus, tmp_path):
+    from stance._persist import load_scorer
+
+    plain = StanceClassifier().fit(corpus.X, corpus.y)
+    biased = StanceClassifier(none_bias=4.0).fit(corpus.X, corpus.y)
+    none = list(plain.classes_).index("none")
+    p, q = plain.predict_proba(corpus.X), biased.predict_proba(corpus.X)
+    assert (q[:, none] > p[:, none]).all()
+    expected = p * np.where(np.arange(p.shape[1]) == none, np.exp(4.0), 1.0)
+    np.testing.assert_allclose(q, expected / expected.sum(1, keepdims=True), atol=1e-9)
+    lite = load_scorer(stance.save_model(biased, tmp_path / "m"))
+    np.testing.assert_allclose(lite.predict_proba(corpus.X), q, atol=1e-6)
+
+
+@pytest.mark.parametrize("bias", [float("nan"), "1", None])
+def test_none_bias_must_be_a_finite_number(corpus, bias):
+    with pytest.raises(StanceError, match="none_bias=.* must be a finite number"):
+        StanceClassifier(none_bias=bias).fit(corpus.X, corpus.y)

@@ -46,3 +46,21 @@ def test_cross_validate_can_score_every_topic(corpus):
     assert set(result["all_topics"]) == {"f_avg", "macro_f1", "accuracy"}
     assert "all_topics" not in stance.cross_validate(stance.StanceClassifier(), corpus,
                                                      n_splits=3)
+
+
+def test_cross_validate_keeps_each_group_in_one_fold(corpus):
+    groups = [f"speech{int(i[1:]) % 4}" for i in corpus.id]
+    result = stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=2, groups=groups)
+    fold_of = {}
+    for group, fold in zip(groups, result["fold"]):
+        fold_of.setdefault(group, set()).add(fold)
+    assert all(len(f) == 1 for f in fold_of.values())
+
+
+def test_cross_validate_checks_the_groups(corpus):
+    with pytest.raises(StanceError, match="groups has 2 values but the dataset has"):
+        stance.cross_validate(stance.StanceClassifier(), corpus, groups=["a", "b"])
+    with pytest.raises(StanceError, match="n_splits=3 must be between 2 and the number of "
+                                          r"groups \(2\)"):
+        stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=3,
+                              groups=["a", "b"] * (len(corpus) // 2) + ["a"] * (len(corpus) % 2))
