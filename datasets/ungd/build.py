@@ -376,5 +376,38 @@ def assemble() -> None:
                f"{stances} stance labels", err=True)
 
 
+@app.command()
+def counts() -> None:
+    """Print the datasheet's tables (markdown): labels per topic and split, sentences per year
+    and region."""
+    from collections import Counter
+
+    with open(OUT, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    labels = Counter((r["topic"], r["split"], r["stance"]) for r in rows)
+    typer.echo("| topic | train favor / against | test favor / against |\n|---|---|---|")
+    for topic in TOPICS:
+        typer.echo(f"| {topic} | " + " | ".join(
+            f"{labels[topic, split, 'favor']} / {labels[topic, split, 'against']}"
+            for split in ("train", "test")) + " |")
+    sentences = {r["id"]: r for r in rows}
+    stance_of = Counter(r["id"] for r in rows if r["stance"] != "none")
+    years = Counter((r["year"], r["split"]) for r in sentences.values())
+    with_stance = Counter(r["year"] for i, r in sentences.items() if stance_of[i])
+    typer.echo("\n| year | train sentences | test sentences | with a stance |\n|---|---|---|---|")
+    for year in sorted({r["year"] for r in sentences.values()}):
+        typer.echo(f"| {year} | {years[year, 'train']} | {years[year, 'test']} | "
+                   f"{with_stance[year]} |")
+    regions = Counter(r["region"] for r in sentences.values())
+    region_stance = Counter(r["region"] for i, r in sentences.items() if stance_of[i])
+    typer.echo("\n| region | sentences | with a stance |\n|---|---|---|")
+    for region, n in regions.most_common():
+        typer.echo(f"| {region} | {n} | {region_stance[region]} |")
+    with open(BACKGROUND, newline="", encoding="utf-8") as handle:
+        background = Counter((r["split"], r["kind"]) for r in csv.DictReader(handle))
+    typer.echo("\nBackground: " + ", ".join(f"{k[0]} {k[1]} {n}"
+                                            for k, n in sorted(background.items())))
+
+
 if __name__ == "__main__":
     app()
