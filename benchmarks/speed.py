@@ -2,6 +2,7 @@
 
     python benchmarks/speed.py [--sizes 10000 100000 1000000] [--predict 50000]
                                [--stream 1000000] [--startup]
+    python benchmarks/speed.py --model-only [--model DIR]   # the bundled (or another) model
 
 Every figure is measured in a fresh process (so ``ru_maxrss`` is that measurement's peak) on
 synthetic statements of tweet length (about 180 characters) built from the bundled dataset's
@@ -13,7 +14,9 @@ Training is timed for the default and the fast preset at 10,000 statements (both
 the ``large`` preset (hashed features streamed through SGD) at every size. Streaming file
 scoring (``stance predict -i FILE -o OUT`` with a fast model) is measured on a CSV of
 ``--stream`` statements, and so is the wall time of one ``stance predict "..."`` with the
-bundled model.
+bundled model. ``--model-only`` measures one saved model (the bundled one by default): the
+start-up of ``stance predict "..."``, its scoring speed on ``--predict`` statements (one thread,
+best of three) and its size on disk.
 """
 
 from __future__ import annotations
@@ -66,6 +69,16 @@ def measure(what: str, n: int) -> dict:
 
     if what == "stream":
         return stream(n)
+    if what.startswith("predict-model"):
+        model = stance.load_model(what.partition(":")[2] or None)
+        X, _ = synthetic(n, seed=1)
+        model.predict(X[:100])
+        seconds = float("inf")
+        for _ in range(REPEAT):
+            start = time.perf_counter()
+            model.predict(X)
+            seconds = min(seconds, time.perf_counter() - start)
+        return {"what": what, "n": n, "seconds": seconds, "per_second": n / seconds}
     X_train, y_train = synthetic(min(n, 20000) if what.startswith("predict") else n)
     start = time.perf_counter()
     if what == "predict-reference":
@@ -125,13 +138,14 @@ def stream(n: int) -> dict:
             "generator_peak_mb": before}
 
 
-def startup() -> float:
-    """Best wall time of three ``stance predict "..."`` runs with the bundled model."""
+def startup(model: str | None = None) -> float:
+    """Best wall time of three ``stance predict "..."`` runs with the bundled (or a) model."""
     best = float("inf")
     for _ in range(3):
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "stance", "predict", "Lift the sanctions now.",
-                        "-t", "sanctions_relief"], check=True, capture_output=True)
+                        "-t", "sanctions_relief"] + (["-m", model] if model else []),
+                       check=True, capture_output=True)
         best = min(best, time.perf_counter() - start)
     return best
 
@@ -155,10 +169,24 @@ def main() -> None:
     parser.add_argument("--stream", type=int, default=1_000_000)
     parser.add_argument("--startup", action="store_true",
                         help="only measure the start-up of one `stance predict \"...\"`")
+    parser.add_argument("--model-only", action="store_true",
+                        help="only measure one saved model: start-up, speed, size")
+    parser.add_argument("--model", help="the model directory for --model-only (default: the "
+                                         "bundled model)")
     parser.add_argument("--one", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure(args.one[0], int(args.one[1]))))
+        return
+    if args.model_only:
+        import stance
+
+        folder = Path(args.model) if args.model else stance.bundled_model_path()
+        size = sum(f.stat().st_size for f in folder.iterdir() if f.is_file())
+        print(f"  {folder}: {size / 1e6:.1f} MB on disk", flush=True)
+        print(f"  stance predict \"...\" start-up: {startup(args.model):.2f} s wall", flush=True)
+        r = run(f"predict-model:{args.model or ''}", args.predict)
+        print(f"  predict, one thread: {r['per_second']:,.0f} statements/s")
         return
     print(f"  stance predict \"...\" start-up: {startup():.2f} s wall", flush=True)
     if args.startup:

@@ -73,7 +73,7 @@ class Dataset:
         """Join datasets row after row (e.g. synthetic and real statements) into one.
 
         The ``extra`` columns are the union of the parts' columns (None where a part has none);
-        ``source`` names the parts' files, joined by " + ", and ``sha256`` is the SHA-256 of the
+        ``source`` names the parts' files (each once), joined by " + ", and ``sha256`` is the SHA-256 of the
         parts' own SHA-256s (None if a part has none), so a saved model still records exactly
         which files it learned from. Every part must be labelled, or none.
 
@@ -99,7 +99,7 @@ class Dataset:
                    id=join(lambda p: p.id), line=join(lambda p: p.line),
                    extra={k: join(lambda p: p.extra.get(k, _array([None] * len(p))))
                           for k in names},
-                   source=" + ".join(Path(str(p.source)).name for p in parts),
+                   source=" + ".join(dict.fromkeys(Path(str(p.source)).name for p in parts)),
                    sha256=None if any(p.sha256 is None for p in parts) else hashlib.sha256(
                        " ".join(p.sha256 for p in parts).encode()).hexdigest())
 

@@ -96,7 +96,9 @@ def test_concatenate_joins_rows_columns_and_checksums(corpus_csv, corpus):
     from_file = stance.load_dataset(corpus_csv)
     both = stance.Dataset.concatenate([from_file, from_file])
     assert len(both) == 2 * len(from_file)
-    assert both.source == f"{corpus_csv.name} + {corpus_csv.name}"
+    assert both.source == corpus_csv.name
+    assert stance.Dataset.concatenate([from_file, corpus]).source == (
+        f"{corpus_csv.name} + {corpus.source}")
     assert both.sha256 is not None and both.sha256 != from_file.sha256
     assert stance.Dataset.concatenate([corpus, corpus]).sha256 is None
     with pytest.raises(stance.DataError, match="labelled and unlabelled"):
