@@ -95,7 +95,7 @@ def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = 
     if format not in FORMATS:
         raise ModelError(f"Unknown model format {format!r}. Use one of: {', '.join(FORMATS)}.")
     path = Path(path)
-    _check_target(path, overwrite)
+    check_target(path, overwrite)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
     try:
@@ -115,16 +115,43 @@ def save_model(model, path: str | Path, *, data=None, evaluation: dict | None = 
     return path
 
 
-def _check_target(path: Path, overwrite: bool) -> None:
+def check_target(path: str | Path, overwrite: bool = True) -> None:
+    """Refuse a model directory that ``save_model`` must not replace, before any work is done.
+
+    Only a directory whose ``metadata.json`` says it is a stance model, and which holds nothing
+    but a model's files, may be replaced: replacing swaps the whole directory.
+    """
+    path = Path(path)
+    if path.exists() and path.resolve() == Path.cwd().resolve():
+        raise ModelError(f"{path} is the current directory; a model is written to its own "
+                         f"directory, which it replaces as a whole. Give it its own directory, "
+                         f"e.g. -o my-model.")
     if not path.exists():
         return
     if not path.is_dir():
         raise ModelError(f"{path} exists and is not a directory. Choose another output path.")
-    if any(path.iterdir()) and not (path / METADATA_FILE).is_file():
-        raise ModelError(f"{path} exists and is not a stance model directory (no {METADATA_FILE});"
-                         f" it is left untouched. Choose another output path.")
+    entries = sorted(p.name for p in path.iterdir())
+    if not entries:
+        return
+    if not _is_model_metadata(path / METADATA_FILE):
+        raise ModelError(f"{path} exists and is not a stance model directory (no {METADATA_FILE} "
+                         f"of a stance model); it is left untouched. Choose another output path.")
+    own = {METADATA_FILE, CARD_FILE, LITE_FILE, *FILES.values()}
+    foreign = [name for name in entries if name not in own]
+    if foreign:
+        raise ModelError(f"{path} is a stance model directory but also holds files that are not "
+                         f"the model's: {', '.join(foreign)}. Saving replaces the whole directory; "
+                         f"move them out or choose another output path.")
     if not overwrite:
         raise ModelError(f"{path} already holds a model. Pass overwrite=True to replace it.")
+
+
+def _is_model_metadata(path: Path) -> bool:
+    try:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(metadata, dict) and metadata.get("format") == FORMAT
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -152,3 +152,21 @@ def test_train_with_a_preset_and_an_override(corpus_csv, tmp_path):
     params = json.loads((out / "metadata.json").read_text())["params"]
     assert params["features"] == "hashed" and params["C"] == 3.0
     assert params["char_ngram_range"] == [3, 5]
+
+
+def test_train_refuses_a_foreign_directory_before_training(corpus_csv, tmp_path, monkeypatch):
+    # issue 11, rows 1 and 9: the directory was deleted, or the refusal came after training
+    target = tmp_path / "p"
+    (target / "src").mkdir(parents=True)
+    (target / "metadata.json").write_text("{}")
+    (target / "src" / "a.py").write_text("x")
+    trained = []
+    monkeypatch.setattr("stance._training.train", lambda *a, **k: trained.append(1))
+    for output in (target, "."):
+        monkeypatch.chdir(tmp_path)
+        result = run("train", corpus_csv, "-o", output)
+        assert result.exit_code == 1
+        assert "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) <= 2
+    assert not trained
+    assert (target / "src" / "a.py").read_text() == "x"

@@ -147,3 +147,42 @@ def test_a_model_saved_before_a_parameter_existed_gets_its_default(model, tmp_pa
     assert "StanceClassifier(" in repr(old)
     X = np.array([["Stop now.", "ceasefire"]], dtype=object)
     assert np.array_equal(old.predict_proba(X), model.predict_proba(X))
+
+
+@pytest.mark.parametrize("metadata", ["{}", "not json", '{"format": "something-else"}'])
+def test_save_refuses_a_directory_whose_metadata_is_not_a_stance_models(model, tmp_path,
+                                                                         metadata):
+    # issue 11, row 1: a folder that merely holds a metadata.json was deleted with its subfolders
+    target = tmp_path / "p"
+    (target / "src").mkdir(parents=True)
+    (target / "metadata.json").write_text(metadata)
+    (target / "src" / "a.py").write_text("x")
+    with pytest.raises(ModelError, match="is not a stance model directory"):
+        stance.save_model(model, target)
+    assert (target / "src" / "a.py").read_text() == "x"
+    assert (target / "metadata.json").read_text() == metadata
+
+
+def test_save_refuses_a_model_directory_that_also_holds_other_files(model, tmp_path):
+    path = stance.save_model(model, tmp_path / "m")
+    (path / "notes.txt").write_text("mine")
+    (path / "runs").mkdir()
+    with pytest.raises(ModelError, match=r"also holds files that are not the model's: "
+                                         r"notes.txt, runs"):
+        stance.save_model(model, path)
+    assert (path / "notes.txt").read_text() == "mine"
+
+
+def test_save_into_the_current_directory_names_the_problem(model, tmp_path, monkeypatch):
+    # issue 11, row 9: `stance train D -o .` failed with a traceback after training
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data.csv").write_text("x")
+    with pytest.raises(ModelError, match=r"is the current directory.*its own directory"):
+        stance.save_model(model, ".")
+    assert (tmp_path / "data.csv").read_text() == "x"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)
+    with pytest.raises(ModelError, match=r"is the current directory.*its own directory"):
+        stance.save_model(model, ".")
+    assert not any(empty.iterdir())

@@ -86,9 +86,10 @@ def train_cli(
     refitted on all rows.
     """
     from .._model import PRESETS
-    from .._persist import save_model
+    from .._persist import check_target, save_model
     from .._training import train
 
+    check_target(output)  # before the work: never train for minutes, then refuse the output
     dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
                    encoding)
     err.print(f"Read {len(dataset)} rows, {len(set(dataset.groups.tolist()))} statements, "
