@@ -99,6 +99,8 @@ class HashedTopicFeatures(TopicBlocks):
                 owners = np.repeat(np.arange(len(chunk)), np.diff(grams.offsets))
                 # count each (statement, bucket) once: document frequency
                 pairs = np.sort(owners * (1 << self.n_bits) + buckets)
+                if not len(pairs):  # no n-gram of this kind (e.g. only one-letter words)
+                    continue
                 first = np.concatenate([[True], pairs[1:] != pairs[:-1]])
                 frequency += np.bincount(pairs[first] & ((1 << self.n_bits) - 1),
                                          minlength=1 << self.n_bits)

@@ -294,7 +294,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
                 C=self.relevance_C, max_iter=self.max_iter, solver="newton-cg",
             ), self._topic_part(Z), about)
 
-    def _fit_sgd(self, pairs, labels, weights) -> SGDClassifier:
+    def _fit_sgd(self, pairs, labels, sample_weight) -> SGDClassifier:
         self.features_.fit(pairs)
         classes, counts = np.unique(labels, return_counts=True)
         weights = None
@@ -313,7 +313,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             for i in rng.permutation(len(chunks)):
                 Z = cached[i] if cached else self.features_.transform(pairs[chunks[i]])
                 model.partial_fit(Z, labels[chunks[i]], classes=classes,
-                                  sample_weight=None if weights is None else weights[chunks[i]])
+                                  sample_weight=None if sample_weight is None
+                                  else sample_weight[chunks[i]])
         model.sparsify()
         return model
 

@@ -245,9 +245,11 @@ def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
                 raise DataError(f"{stream.path}, line {number}: holds a lone surrogate escape "
                                 f"(\\ud800-\\udfff), which is not a character. Fix the "
                                 f"program that wrote the file.")
-        except json.JSONDecodeError as err:
-            problem = DataError(f"{stream.path}, line {number}: not valid JSON ({err.msg} at "
-                                f"column {err.colno}). Each line must hold one JSON object.")
+        except (json.JSONDecodeError, RecursionError) as err:
+            why = (f"{err.msg} at column {err.colno}" if isinstance(err, json.JSONDecodeError)
+                   else "nested too deeply to read")
+            problem = DataError(f"{stream.path}, line {number}: not valid JSON ({why}). Each "
+                                f"line must hold one JSON object.")
             if not stream.lenient:
                 raise problem from None
             yield number, {BROKEN: str(problem)}

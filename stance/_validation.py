@@ -124,6 +124,16 @@ def fold_of_rows(data: Dataset, *, n_splits: int = 5, random_state: int | None =
         raise StanceError(f"n_splits={n_splits} must be between 2 and the number of {what} "
                           f"({n_groups}).")
     strata = np.array([f"{t}|{s}" for t, s in zip(data.topic, data.y)], dtype=object)
+    kinds, counts = np.unique(strata, return_counts=True)
+    if counts.max() < n_splits:
+        labels = {label: int((data.y == label).sum()) for label in LABELS}
+        raise StanceError(
+            f"{data.source}: too few statements per label for {n_splits} folds: "
+            + ", ".join(f"{k} {n}" for k, n in labels.items())
+            + f" rows; no (topic, label) pair has {n_splits} rows (the most is "
+            f"{counts.max()}, {kinds[counts.argmax()].replace('|', ' ')}). "
+            + (f"Use fewer folds (at most {counts.max()}) or label more statements."
+               if counts.max() >= 2 else "Label more statements."))
     folds = StratifiedGroupKFold(n_splits=n_splits, shuffle=True, random_state=random_state)
     fold = np.empty(len(data), dtype=np.int64)
     for k, (_, test) in enumerate(folds.split(data.X, strata, groups=groups)):

@@ -22,10 +22,14 @@ class RowWriter:
         self.stream, self.format, self.columns, self.count = stream, format, columns, 0
         self._known = set(columns)
         if format in ("csv", "tsv"):
-            self._csv = csv.writer(stream, delimiter="\t" if format == "tsv" else ",",
-                                   lineterminator="\n")
+            delimiter = "\t" if format == "tsv" else ","
+            self._csv = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+            # csv quotes a field that holds "\n" (the line terminator) but not a bare "\r",
+            # which readers take for a line break: such rows are written with every field quoted
+            self._quoted = csv.writer(stream, delimiter=delimiter, lineterminator="\n",
+                                      quoting=csv.QUOTE_ALL)
             if header:
-                self._csv.writerow(columns)
+                self._writerow(columns)
         elif format == "json":
             stream.write("[")
 
@@ -37,8 +41,8 @@ class RowWriter:
                 raise StanceError(f"A row has the field(s) {', '.join(map(repr, extra))}, "
                                   f"which the {self.format.upper()} header lacks; write JSONL "
                                   f"output instead (-o FILE.jsonl) to keep them.")
-            self._csv.writerow(["" if row.get(c) is None else _cell(row.get(c))
-                                for c in self.columns])
+            self._writerow(["" if row.get(c) is None else _cell(row.get(c))
+                            for c in self.columns])
         else:
             ordered = {c: row.get(c) for c in self.columns}
             ordered.update(row)
@@ -49,6 +53,9 @@ class RowWriter:
                 text += "\n"
             self.stream.write(text)
         self.count += 1
+
+    def _writerow(self, cells: list[str]) -> None:
+        (self._quoted if any("\r" in c for c in cells) else self._csv).writerow(cells)
 
     def close(self) -> None:
         if self.format == "json":

@@ -178,3 +178,45 @@ def test_output_path_that_cannot_be_written(tmp_path, model_dir):
     one_line_error(run("predict", "-i", path, "-m", model_dir, "-o",
                        tmp_path / "no" / "such" / "dir" / "out.csv"),
                    "Cannot write", "out.csv", "Check that the directory exists")
+
+
+def test_jsonl_line_nested_too_deeply_is_a_row_error(tmp_path, model_dir):
+    # issue 11, row 6: a RecursionError traceback ended the whole job
+    path = tmp_path / "deep.jsonl"
+    path.write_text('{"text": "Stop the war now.", "topic": "ceasefire"}\n'
+                    '{"text": ' + "[" * 5000 + "]" * 5000 + ', "topic": "ceasefire"}\n'
+                    '{"text": "Keep the sanctions.", "topic": "ceasefire"}\n')
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "-i", path, "-m", model_dir, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
+    assert "line 2: not valid JSON (nested too deeply to read)" in rows[1]["error"]
+
+
+@pytest.mark.parametrize("command", [["train", "--cv", "5"], ["audit"]])
+def test_too_few_statements_for_the_folds(tmp_path, command):
+    # issue 11, row 7: a ValueError traceback about n_splits
+    path = write_csv(tmp_path / "five.csv", [
+        ("Lift sanctions", "sanctions_relief", "favor"),
+        ("Keep sanctions", "sanctions_relief", "against"),
+        ("No truce", "ceasefire", "against"), ("Truce now", "ceasefire", "favor"),
+        ("Talks tomorrow", "ceasefire", "none")], HEADER)
+    args = [command[0], path, *command[1:]] + (["-o", tmp_path / "m"] if command[0] == "train"
+                                                else [])
+    result = run(*args)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: ") and "too few statements per label for 5 folds" in last
+    assert "favor 2, against 2, none 1" in last and "Label more statements" in last
+
+
+def test_fast_preset_on_texts_without_two_letter_words(tmp_path):
+    # issue 11, row 8: an IndexError traceback in the hashed features
+    path = write_csv(tmp_path / "short.csv", [
+        ("a b c", "sanctions_relief", "favor"), ("d e f", "sanctions_relief", "against"),
+        ("g h", "ceasefire", "against"), ("i j", "ceasefire", "favor"),
+        ("k l", "ceasefire", "none"), ("m n", "sanctions_relief", "none")], HEADER)
+    for preset in ("fast", "large"):
+        result = run("train", path, "-o", tmp_path / preset, "--preset", preset)
+        assert result.exit_code == 0, result.output

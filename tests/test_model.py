@@ -130,3 +130,17 @@ def test_none_bias_moves_answers_to_none_in_every_scoring_path(corpus, tmp_path)
 def test_none_bias_must_be_a_finite_number(corpus, bias):
     with pytest.raises(StanceError, match="none_bias=.* must be a finite number"):
         StanceClassifier(none_bias=bias).fit(corpus.X, corpus.y)
+
+
+@pytest.mark.parametrize("params", [{}, {"features": "hashed", "char_ngram_range": (3, 5),
+                                         "solver": "sgd", "random_state": 0}],
+                         ids=["newton-cg", "sgd"])
+def test_unit_sample_weights_change_nothing_and_bad_ones_are_refused(corpus, params):
+    plain = StanceClassifier(**params).fit(corpus.X, corpus.y)
+    weighted = StanceClassifier(**params).fit(corpus.X, corpus.y,
+                                              sample_weight=np.ones(len(corpus)))
+    np.testing.assert_allclose(weighted.predict_proba(corpus.X), plain.predict_proba(corpus.X),
+                               atol=1e-6)
+    with pytest.raises(StanceError, match=r"sample_weight must hold one finite number >= 0 per "
+                                          r"row \(\d+\); got 2 values"):
+        StanceClassifier(**params).fit(corpus.X, corpus.y, sample_weight=[1.0, 2.0])

@@ -56,3 +56,19 @@ def test_choose_format():
     assert choose_format(None, "json", "csv") == "json"
     with pytest.raises(StanceError, match="Unknown output format 'xml'"):
         choose_format(None, "xml", "csv")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "jsonl"])
+def test_line_breaks_inside_fields_round_trip(tmp_path, fmt):
+    # issue 11, row 4: a bare \r was written unquoted, and reading back gave more rows
+    from stance._reader import open_records
+
+    texts = ["a\rb", "c\nd", "e\r\nf", "plain", "\r", "g\r"]
+    path = tmp_path / f"out.{fmt}"
+    with open(path, "w", encoding="utf-8", newline="") as stream:
+        writer = RowWriter(stream, fmt, ["text", "topic"])
+        for text in texts:
+            writer.write({"text": text, "topic": "ceasefire"})
+        writer.close()
+    records = [record for _, record in open_records(path)]
+    assert [r["text"] for r in records] == texts
