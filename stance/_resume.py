@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ._errors import StanceError
-from ._writers import RowWriter
+from ._writers import RowWriter, output_mode
 
 RESUMABLE_FORMATS = ("csv", "tsv", "jsonl")
 
@@ -64,6 +64,7 @@ def resumable_output(path: str | Path, format: str, columns: list[str], source: 
         raise StanceError(f"Cannot write {partial}: {err.strerror}. Check that the directory "
                           f"exists and is writable.") from None
     with stream:
+        os.fchmod(stream.fileno(), output_mode(path))
         writer = RowWriter(stream, format, columns, header=not resume)
 
         def checkpoint(rows: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import stat
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -94,6 +95,7 @@ def open_output(path: str | Path | None, format: str, columns: list[str]):
         raise StanceError(f"Cannot write {path}: {err.strerror}. Check that the directory "
                           f"exists and is writable.") from None
     try:
+        os.fchmod(fd, output_mode(path))
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
             writer = RowWriter(stream, format, columns)
             yield writer
@@ -103,6 +105,17 @@ def open_output(path: str | Path | None, format: str, columns: list[str]):
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def output_mode(path: Path) -> int:
+    """The mode a new output file gets: that of the file it replaces, else 0666 less the umask
+    (a temporary file is created private, 0600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0o022)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def choose_format(path: str | Path | None, format: str | None, default: str) -> str:

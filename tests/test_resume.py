@@ -104,3 +104,22 @@ def test_a_one_megabyte_statement_is_scored(model_dir, tmp_path):
                                       str(model_dir), "-t", "ceasefire"])
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 3
+
+
+def test_a_resumable_output_keeps_the_mode_of_the_file_it_replaces(tmp_path, model_dir,
+                                                                    corpus_csv):
+    # issue 11, row 11, for `stance predict -i FILE -o OUT`
+    import stat
+
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    out = tmp_path / "scored.csv"
+    out.write_text("old\n")
+    out.chmod(0o640)
+    result = CliRunner().invoke(app, ["predict", "-i", str(corpus_csv), "-m", str(model_dir),
+                                      "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert out.read_text() != "old\n"

@@ -72,3 +72,25 @@ def test_line_breaks_inside_fields_round_trip(tmp_path, fmt):
         writer.close()
     records = [record for _, record in open_records(path)]
     assert [r["text"] for r in records] == texts
+
+
+def test_outputs_get_the_umask_mode_and_a_replaced_file_keeps_its_own(tmp_path):
+    # issue 11, row 11: outputs were 0600, and replacing a 0644 file made it 0600
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.csv"
+        with open_output(fresh, "csv", ["a"]) as writer:
+            writer.write({"a": 1})
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.csv"
+        kept.write_text("old\n")
+        kept.chmod(0o640)
+        with open_output(kept, "csv", ["a"]) as writer:
+            writer.write({"a": 1})
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+        assert kept.read_text() == "a\n1\n"
+    finally:
+        os.umask(old)
