@@ -129,8 +129,11 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                               f" format.")
         with open_output(output, fmt, columns) as writer:
             return _run(job, rows, writer, 0, None, batch_size, jobs, records, progress)
-    options = {"topics": job.topics, "text_column": text_column, "topic_column": topic_column,
-               "min_confidence": min_confidence}
+    # everything that changes the output: a resumed run must have the same
+    options = {"model": _model_identity(model), "topics": job.topics,
+               "text_column": text_column, "topic_column": topic_column,
+               "min_confidence": min_confidence, "allow_new_topics": allow_new_topics,
+               "strict": strict, "encoding": encoding, "format": records.format}
     with resumable_output(output, fmt, columns, records.path, resume=resume,
                           options=options) as (writer, done, checkpoint):
         for _ in islice(rows, done):  # rows the interrupted run already wrote
@@ -139,6 +142,28 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
 
 
 ERROR = "error"
+
+
+def _model_identity(model) -> str:
+    """A SHA-256 of what a model computes with: its labels, topics, parameters and weights."""
+    import hashlib
+    import json
+
+    import scipy.sparse as sp
+
+    digest = hashlib.sha256(json.dumps(
+        {"classes": [str(c) for c in model.classes_],
+         "topics": [str(t) for t in getattr(model, "topics_", [])],
+         "params": model.get_params() if hasattr(model, "get_params") else None},
+        default=str, sort_keys=True).encode())
+    for part in (getattr(model, "classifier_", None), getattr(model, "relevance_", None)):
+        if part is None:
+            continue
+        coef = part.coef_
+        for array in ((coef.data, coef.indices) if sp.issparse(coef) else (coef,)) + (
+                part.intercept_,):
+            digest.update(np.ascontiguousarray(array).tobytes())
+    return digest.hexdigest()
 
 
 def _run(job, rows, writer, written, checkpoint, batch_size, jobs, records, progress) -> int:

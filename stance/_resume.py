@@ -90,9 +90,18 @@ def _resume_state(path: Path, partial: Path, state_file: Path, fingerprint: dict
     except (ValueError, KeyError, TypeError):
         raise StanceError(f"{state_file} is damaged; run without --resume to start over."
                           ) from None
-    if state.get("fingerprint") != fingerprint:
-        raise StanceError(f"{partial} was started on another input file (or it changed since), "
-                          f"or with other options; run without --resume to start over.")
+    before = state.get("fingerprint")
+    if before != fingerprint:
+        if not isinstance(before, dict) or any(before.get(k) != fingerprint[k]
+                                               for k in ("input", "size", "mtime_ns")):
+            raise StanceError(f"{partial} was started on another input file (or it changed "
+                              f"since); run without --resume to start over.")
+        old, new = before.get("options") or {}, fingerprint["options"]
+        changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)) or [
+            k for k in ("format", "columns") if before.get(k) != fingerprint[k]]
+        raise StanceError(f"{partial} was started with another {', another '.join(changed)}; "
+                          f"resume with the same settings, or run without --resume to start "
+                          f"over.")
     if partial.stat().st_size < size:
         raise StanceError(f"{partial} is shorter than its last checkpoint; run without --resume "
                           f"to start over.")

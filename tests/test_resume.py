@@ -123,3 +123,35 @@ def test_a_resumable_output_keeps_the_mode_of_the_file_it_replaces(tmp_path, mod
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(out.stat().st_mode) == 0o640
     assert out.read_text() != "old\n"
+
+
+def _interrupted(source, out, model, **options):
+    """Start scoring ``source`` into ``out`` and stop it after its first checkpoint."""
+    def stop(rows, _bytes):
+        raise KeyboardInterrupt
+
+    try:
+        stance.predict_file(source, out, model=model, batch_size=4, progress=stop, **options)
+    except KeyboardInterrupt:
+        pass
+    assert (out.parent / (out.name + ".partial.json")).is_file()
+
+
+def test_resume_refuses_another_model_or_setting_and_names_it(model, corpus, tmp_path):
+    # issue 11, row 3: --resume with another model scored one file with two models
+    source = make_input(tmp_path / "in.csv", 20)
+    out = tmp_path / "out.csv"
+    other = stance.StanceClassifier(C=0.5).fit(corpus.X, corpus.y)
+    cases = [({"model": other}, "another model"),
+             ({"model": model, "strict": True}, "another strict"),
+             ({"model": model, "allow_new_topics": True}, "another allow_new_topics"),
+             ({"model": model, "topics": ["ceasefire"]}, "another topics")]
+    for change, name in cases:
+        _interrupted(source, out, model)
+        try:
+            stance.predict_file(source, out, resume=True, **change)
+        except stance.StanceError as error:
+            assert name in str(error), (name, str(error))
+        else:
+            raise AssertionError(f"resumed with {change}")
+    assert stance.predict_file(source, out, model=model, resume=True) == 20
