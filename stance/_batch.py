@@ -106,6 +106,12 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         from ._persist import load_model
 
         model = load_model()
+    if output is not None and str(output) == "-":
+        output = None  # standard output, as everywhere else
+    if output is not None and Path(output).exists() and Path(output).resolve() == Path(
+            input).resolve():
+        raise StanceError(f"{output} is the input file; the output would replace it. Write to "
+                          f"another file.")
     records = open_records(input, format=format, encoding=encoding, lenient=not strict)
     if text_column not in records.columns:
         raise DataError(_missing_column(records.path, "text", text_column, records.columns))

@@ -220,3 +220,22 @@ def test_fast_preset_on_texts_without_two_letter_words(tmp_path):
     for preset in ("fast", "large"):
         result = run("train", path, "-o", tmp_path / preset, "--preset", preset)
         assert result.exit_code == 0, result.output
+
+
+def test_dash_output_is_standard_output_and_the_input_is_never_the_output(tmp_path,
+                                                                         model_dir,
+                                                                         monkeypatch):
+    # issue 11, row 12: `-o -` wrote a file named "-"; `-i x -o x` replaced the input
+    monkeypatch.chdir(tmp_path)
+    source = write_csv(tmp_path / "in.csv", [("Lift the sanctions now.",),
+                                            ("No truce now.",)], ("text",))
+    before = source.read_text()
+    result = run("predict", "-i", source, "-m", model_dir, "-t", "ceasefire", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("text,ceasefire:predicted")
+    assert not (tmp_path / "-").exists() and not list(tmp_path.glob("-*"))
+    one_line_error(run("predict", "-i", source, "-m", model_dir, "-o", source),
+                   "in.csv is the input file", "another file")
+    one_line_error(run("predict", "-i", source, "-m", model_dir, "-o",
+                       tmp_path / "." / "in.csv"), "is the input file")
+    assert source.read_text() == before
