@@ -233,7 +233,37 @@ def read_metadata(path: str | Path | None = None) -> dict:
         raise ModelError(f"{path} uses model format {version!r}, but this stance "
                          f"({__version__}) reads format {FORMAT_VERSION} at most. Upgrade stance "
                          f"(pip install -U stance) or retrain the model.")
+    for field, (check, should) in _SCHEMA.items():
+        if field in metadata and not check(metadata[field]):
+            raise ModelError(f"{meta_file}: damaged model: field {field!r} should be {should}, "
+                             f"got {json.dumps(metadata[field])[:60]}. Restore the model "
+                             f"directory or train the model again.")
     return metadata
+
+
+def _object_of(check):
+    return lambda value: isinstance(value, dict) and all(
+        isinstance(k, str) and check(v) for k, v in value.items())
+
+
+# The type of each metadata field that loading or describing a model reads.
+_SCHEMA = {
+    "files": (_object_of(lambda f: isinstance(f, dict) and isinstance(f.get("sha256"), str)
+                         and isinstance(f.get("bytes"), int)),
+              "an object of file name to {sha256, bytes}"),
+    "versions": (_object_of(lambda v: isinstance(v, str)), "an object of package name to "
+                                                           "version"),
+    "params": (_object_of(lambda v: True), "an object of parameter name to value"),
+    "classes": (lambda v: isinstance(v, list) and all(isinstance(c, str) for c in v),
+                "a list of labels"),
+    "topics": (_object_of(lambda q: q is None or isinstance(q, str)),
+               "an object of topic to question"),
+    "model_format": (lambda v: isinstance(v, str), "a string"),
+    "training_data": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+    "evaluation": (lambda v: v is None or isinstance(v, dict), "an object or null"),
+    "estimator": (lambda v: isinstance(v, str), "a string"),
+    "created": (lambda v: isinstance(v, str), "a string"),
+}
 
 
 def load_scorer(path: str | Path | None = None):

@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -186,3 +187,33 @@ def test_save_into_the_current_directory_names_the_problem(model, tmp_path, monk
     with pytest.raises(ModelError, match=r"is the current directory.*its own directory"):
         stance.save_model(model, ".")
     assert not any(empty.iterdir())
+
+
+@pytest.mark.parametrize("field, value, should", [
+    ("files", [], "an object of file name to {sha256, bytes}"),
+    ("files", None, "an object of file name to {sha256, bytes}"),
+    ("files", {"model.joblib": "x"}, "an object of file name to {sha256, bytes}"),
+    ("versions", "x", "an object of package name to version"),
+    ("params", None, "an object of parameter name to value"),
+    ("classes", "abc", "a list of labels"),
+    ("topics", [], "an object of topic to question"),
+    ("model_format", 5, "a string"),
+])
+def test_metadata_with_fields_of_the_wrong_type_is_a_damaged_model(model, tmp_path, field,
+                                                                   value, should):
+    # issue 11, row 10: AttributeError/TypeError tracebacks in predict and info
+    from typer.testing import CliRunner
+
+    from stance.cli import app
+
+    path = stance.save_model(model, tmp_path / "m")
+    meta = json.loads((path / "metadata.json").read_text())
+    meta[field] = value
+    (path / "metadata.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match=rf"damaged model: field '{field}' should be "
+                                         rf"{re.escape(should)}"):
+        stance.read_metadata(path)
+    for command in (["info", str(path)], ["predict", "Lift the sanctions.", "-m", str(path)]):
+        result = CliRunner().invoke(app, command)
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output and "damaged model" in result.stderr
