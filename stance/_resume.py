@@ -49,6 +49,39 @@ def resumable_output(path: str | Path, format: str, columns: list[str], source: 
     path = Path(path)
     if path.is_dir():
         raise StanceError(f"{path} is a directory; give a file name for the output.")
+    with _exclusive(path):
+        yield from _resumable(path, format, columns, source, resume=resume, options=options)
+
+
+class OutputInUse(StanceError):
+    """Another run is writing the same output file."""
+
+
+@contextmanager
+def _exclusive(path: Path):
+    """Hold ``OUT.lock`` while writing ``OUT``: a second run on the same output is refused."""
+    import fcntl
+
+    lock = path.with_name(path.name + ".lock")
+    try:
+        handle = open(lock, "a")
+    except OSError as err:
+        raise StanceError(f"Cannot write {lock}: {err.strerror}. Check that the directory "
+                          f"exists and is writable.") from None
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise OutputInUse(f"another stance run is writing {path} (it holds {lock.name}); "
+                              f"wait for it to finish, or write to another file.") from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)
+
+
+def _resumable(path: Path, format: str, columns: list[str], source: Path, *, resume: bool,
+               options: dict | None):
     partial, state_file = partial_paths(path)
     fingerprint = _fingerprint(Path(source), format, columns, options or {})
     done = 0

@@ -155,3 +155,29 @@ def test_resume_refuses_another_model_or_setting_and_names_it(model, corpus, tmp
         else:
             raise AssertionError(f"resumed with {change}")
     assert stance.predict_file(source, out, model=model, resume=True) == 20
+
+
+def test_a_second_run_on_the_same_output_is_refused(model, tmp_path):
+    # issue 11, row 2: two runs on one output mixed their rows in one file
+    import fcntl
+
+    source = make_input(tmp_path / "in.csv", 10)
+    out = tmp_path / "out.csv"
+    with open(tmp_path / "out.csv.lock", "w") as held:  # the lock another run would hold
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        try:
+            stance.predict_file(source, out, model=model)
+        except stance.StanceError as error:
+            assert "another stance run is writing" in str(error)
+            assert "out.csv" in str(error)
+        else:
+            raise AssertionError("two runs wrote the same output")
+        # the other run's checkpoint is not this run's: no "rows are safe" hint
+        (tmp_path / "out.csv.partial.json").write_text('{"rows": 7}')
+        result = CliRunner().invoke(app, ["predict", "-i", str(source), "-o", str(out)])
+        assert result.exit_code == 1 and "another stance run" in result.stderr
+        assert "rows are safe" not in result.stderr
+        (tmp_path / "out.csv.partial.json").unlink()
+    assert not out.exists()
+    assert stance.predict_file(source, out, model=model) == 10
+    assert not (tmp_path / "out.csv.lock").exists()

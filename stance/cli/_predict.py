@@ -136,9 +136,10 @@ def predict_cli(
 def _with_resume_hint(problem: BaseException, output: Path | None) -> BaseException:
     """The same problem, saying how to continue when an interrupted run left a checkpoint."""
     from .._errors import StanceError
-    from .._resume import partial_paths
+    from .._resume import OutputInUse, partial_paths
 
-    if output is None or not partial_paths(output)[1].is_file():
+    if (output is None or isinstance(problem, OutputInUse)
+            or not partial_paths(output)[1].is_file()):
         return problem
     rows = json.loads(partial_paths(output)[1].read_text())["rows"]
     hint = (f" {rows} rows are safe in {partial_paths(output)[0].name}; run the same command "
