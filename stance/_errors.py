@@ -15,5 +15,9 @@ class ModelError(StanceError):
     """A model directory that is missing, damaged, or from an incompatible version."""
 
 
+class Interrupted(StanceError):
+    """The user stopped the work (Ctrl-C); the message says what was kept. Exit code 130."""
+
+
 class StanceWarning(UserWarning):
     """Something the user should know about that does not stop the work."""

@@ -17,8 +17,22 @@ from pathlib import Path
 from ._errors import DataError
 
 FORMATS: tuple[str, ...] = ("csv", "tsv", "jsonl")
+class _Broken:
+    """The key of a record that could not be read: no file can hold it (keys there are str).
+    All instances are equal, so a record keeps its meaning after pickling (to a worker)."""
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, _Broken)
+
+    def __hash__(self) -> int:
+        return hash("stance: a record that could not be read")
+
+    def __repr__(self) -> str:
+        return "BROKEN"
+
+
 #: With ``lenient=True``, a record that cannot be parsed holds its problem under this key.
-BROKEN = "\x00broken"
+BROKEN = _Broken()
 _FIELD_LIMIT = 1 << 30  # characters in one field: a statement may be a whole speech
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
              ".json": "jsonl"}

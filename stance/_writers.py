@@ -56,6 +56,8 @@ class RowWriter:
         self.count += 1
 
     def _writerow(self, cells: list[str]) -> None:
+        # CSV readers refuse a NUL character: it is written as U+FFFD (JSONL keeps it)
+        cells = [c.replace("\x00", "\ufffd") if "\x00" in c else c for c in cells]
         (self._quoted if any("\r" in c for c in cells) else self._csv).writerow(cells)
 
     def close(self) -> None:

@@ -239,3 +239,29 @@ def test_dash_output_is_standard_output_and_the_input_is_never_the_output(tmp_pa
     one_line_error(run("predict", "-i", source, "-m", model_dir, "-o",
                        tmp_path / "." / "in.csv"), "is the input file")
     assert source.read_text() == before
+
+
+def test_standard_input_loses_its_bom_and_crlf_and_refuses_bad_bytes(model_dir):
+    # issue 11, smaller ones: a BOM stayed in the first text (and changed the answer), CRLF
+    # left "\r", and bad bytes became U+FFFD silently
+    result = CliRunner().invoke(app, ["predict", "-m", str(model_dir), "-t", "ceasefire",
+                                      "-f", "jsonl"],
+                                input=b"\xef\xbb\xbfLift sanctions\r\nNo truce now\r\n")
+    assert result.exit_code == 0, result.output
+    texts = [json.loads(line)["text"] for line in result.stdout.splitlines()]
+    assert texts == ["Lift sanctions", "No truce now"]
+    bad = CliRunner().invoke(app, ["predict", "-m", str(model_dir), "-t", "ceasefire"],
+                             input=b"fine\nbad \xff byte\n")
+    one_line_error(bad, "standard input, line 2", "not UTF-8")
+
+
+def test_a_jsonl_key_like_the_readers_marker_is_an_ordinary_column(tmp_path, model_dir):
+    # issue 11, smaller ones: the key "\u0000broken" collided with the reader's internal marker
+    path = tmp_path / "k.jsonl"
+    path.write_text('{"text": "Stop the war now.", "\\u0000broken": "mine"}\n')
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out)
+    assert result.exit_code == 0, result.output
+    row = json.loads(out.read_text())
+    assert row["error"] is None and row["\x00broken"] == "mine"
+    assert row["ceasefire:predicted"] in ("favor", "against", "none")

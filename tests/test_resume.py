@@ -181,3 +181,32 @@ def test_a_second_run_on_the_same_output_is_refused(model, tmp_path):
     assert not out.exists()
     assert stance.predict_file(source, out, model=model) == 10
     assert not (tmp_path / "out.csv.lock").exists()
+
+
+def test_a_stale_checkpoint_without_its_partial_gives_one_message(tmp_path, model_dir):
+    # issue 11, smaller ones: "nothing to resume" and "5 rows are safe" in one message
+    source = make_input(tmp_path / "in.csv", 3)
+    (tmp_path / "out.csv.partial.json").write_text('{"fingerprint": {}, "rows": 5, "bytes": 9}')
+    result = CliRunner().invoke(app, ["predict", "-i", str(source), "-o",
+                                      str(tmp_path / "out.csv"), "-m", str(model_dir),
+                                      "--resume"])
+    assert result.exit_code == 1
+    assert "Nothing to resume" in result.stderr and "rows are safe" not in result.stderr
+
+
+def test_ctrl_c_always_exits_130(tmp_path, model_dir, monkeypatch):
+    # issue 11, smaller ones: Ctrl-C exited 1 or 130 depending on when it came
+    source = make_input(tmp_path / "in.csv", 3)
+    out = tmp_path / "out.csv"
+
+    def interrupted(*args, **kwargs):
+        (tmp_path / "out.csv.partial").write_text("id,text\n")
+        (tmp_path / "out.csv.partial.json").write_text('{"rows": 0}')
+        raise KeyboardInterrupt
+
+    for stub in (interrupted, lambda *a, **k: (_ for _ in ()).throw(KeyboardInterrupt)):
+        monkeypatch.setattr("stance._batch.predict_file", stub)
+        result = CliRunner().invoke(app, ["predict", "-i", str(source), "-o", str(out),
+                                          "-m", str(model_dir)])
+        assert result.exit_code == 130, result.output
+        assert result.stderr.startswith("error: interrupted.")

@@ -94,3 +94,14 @@ def test_outputs_get_the_umask_mode_and_a_replaced_file_keeps_its_own(tmp_path):
         assert kept.read_text() == "a\n1\n"
     finally:
         os.umask(old)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_a_nul_inside_a_text_never_reaches_a_csv_file(fmt):
+    # issue 11, smaller ones: "\u0000" in a text was written as a raw NUL, which CSV readers
+    # refuse
+    stream = io.StringIO()
+    writer = RowWriter(stream, fmt, ["text"])
+    writer.write({"text": "a\x00b"})
+    writer.close()
+    assert "\x00" not in stream.getvalue() and "a\ufffdb" in stream.getvalue()

@@ -35,7 +35,7 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 def command(name: str | None = None, *, group: typer.Typer | None = None, **kwargs):
     """Register a command (on ``group``, default the main app) whose user errors end in one line
     on stderr and exit code 1."""
-    from .._errors import StanceError, StanceWarning
+    from .._errors import Interrupted, StanceError, StanceWarning
 
     def register(func):
         @functools.wraps(func)
@@ -45,6 +45,8 @@ def command(name: str | None = None, *, group: typer.Typer | None = None, **kwar
                 warnings.simplefilter("always", StanceWarning)  # shown, whatever the filters
                 try:
                     return func(*args, **kw)
+                except Interrupted as error:
+                    raise fail(str(error), code=130) from None
                 except StanceError as error:
                     raise fail(str(error)) from None
                 except OSError as error:

@@ -111,7 +111,7 @@ def predict_cli(
         if sys.stdin.isatty():
             raise typer.BadParameter("give statements as arguments, -i FILE, or pipe one "
                                      "statement per line on standard input.")
-        texts = [line.rstrip("\n") for line in sys.stdin if line.strip()]
+        texts = [line for line in _stdin_lines() if line.strip()]
         if not texts:
             raise typer.BadParameter("no statements on standard input; give statements as "
                                      "arguments, -i FILE, or one per line on standard input.")
@@ -133,19 +133,37 @@ def predict_cli(
             writer.write(row)
 
 
+def _stdin_lines() -> list[str]:
+    """Standard input's lines: UTF-8 (a BOM dropped), CRLF or LF, or a one-line error."""
+    from .._errors import StanceError
+
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogateescape")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[:err.start].count(b"\n") + 1
+        raise StanceError(f"standard input, line {line}: bytes that are not UTF-8 "
+                          f"({data[err.start:err.start + 4]!r}). Pipe UTF-8 text, or save it "
+                          f"to a file and pass -i FILE --encoding ...") from None
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def _with_resume_hint(problem: BaseException, output: Path | None) -> BaseException:
     """The same problem, saying how to continue when an interrupted run left a checkpoint."""
-    from .._errors import StanceError
+    from .._errors import Interrupted, StanceError
     from .._resume import OutputInUse, partial_paths
 
-    if (output is None or isinstance(problem, OutputInUse)
-            or not partial_paths(output)[1].is_file()):
+    partial, state = partial_paths(output) if output is not None else (None, None)
+    if output is None or isinstance(problem, OutputInUse) or not (
+            partial.is_file() and state.is_file()):
         return problem
     rows = json.loads(partial_paths(output)[1].read_text())["rows"]
     hint = (f" {rows} rows are safe in {partial_paths(output)[0].name}; run the same command "
             f"with --resume to continue.")
     if isinstance(problem, KeyboardInterrupt):
-        return StanceError(f"interrupted.{hint}")
+        return Interrupted(f"interrupted.{hint}")
     if isinstance(problem, OSError):
         return StanceError(f"{problem.filename or output}: {problem.strerror or problem}.{hint}")
     return StanceError(f"{problem}{hint}")
