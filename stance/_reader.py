@@ -86,6 +86,8 @@ class RecordFile:
     lenient: bool = False
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256, repr=False)
     _records: Iterator[tuple[int, dict]] | None = field(default=None, repr=False)
+    # lenient: lines whose bytes the encoding cannot decode, and why (their record is an error)
+    _undecodable: dict[int, str] = field(default_factory=dict, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -170,11 +172,14 @@ def _decoded_lines(path: Path, encoding: str, stream: RecordFile) -> Iterator[tu
                 line = raw.decode(encoding)
             except UnicodeDecodeError as err:
                 bad = raw[err.start:err.end]
-                raise DataError(
+                problem = DataError(
                     f"{path}, line {number}: the bytes {bad!r} at column {err.start + 1} are "
                     f"not valid {encoding}. Save the file as UTF-8, or pass its encoding "
-                    f"(--encoding cp1252, latin-1, ...)."
-                ) from None
+                    f"(--encoding cp1252, latin-1, ...).")
+                if not stream.lenient or number == 1:
+                    raise problem from None
+                stream._undecodable[number] = str(problem)  # that record becomes an error
+                line = raw.decode(encoding, errors="replace")
             if "\x00" in line:
                 raise DataError(
                     f"{path}, line {number}: contains a NUL byte. The file looks binary or "
@@ -202,6 +207,11 @@ def _csv_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
                 continue
             if not stream.columns:
                 stream.columns = _header(stream.path, row, line)
+                continue
+            bad = [stream._undecodable.pop(n) for n in range(line, state["line"] + 1)
+                   if n in stream._undecodable]
+            if bad:
+                yield line, {BROKEN: bad[0]}
                 continue
             if len(row) != len(stream.columns):
                 problem = DataError(
@@ -249,6 +259,9 @@ def _encodable(record: dict) -> bool:
 def _jsonl_records(stream: RecordFile, lines) -> Iterator[tuple[int, dict]]:
     for number, line in lines:
         if not line.strip():
+            continue
+        if number in stream._undecodable:
+            yield number, {BROKEN: stream._undecodable.pop(number)}
             continue
         try:
             record = json.loads(line)

@@ -265,3 +265,24 @@ def test_a_jsonl_key_like_the_readers_marker_is_an_ordinary_column(tmp_path, mod
     row = json.loads(out.read_text())
     assert row["error"] is None and row["\x00broken"] == "mine"
     assert row["ceasefire:predicted"] in ("favor", "against", "none")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "jsonl"])
+def test_one_bad_byte_in_a_scored_file_is_that_rows_error(tmp_path, model_dir, suffix):
+    # issue 11, smaller ones: one bad byte at row 7,000 stopped the whole job, although the
+    # README promises a row error
+    path = tmp_path / f"in.{suffix}"
+    if suffix == "csv":
+        path.write_bytes(b"text\nStop the war now.\ncaf\xe9 au lait\nKeep the sanctions.\n")
+    else:
+        path.write_bytes(b'{"text": "Stop the war now."}\n{"text": "caf\xe9 au lait"}\n'
+                         b'{"text": "Keep the sanctions."}\n')
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
+    assert f"line {3 if suffix == 'csv' else 2}:" in rows[1]["error"]
+    assert "not valid utf-8" in rows[1]["error"]
+    one_line_error(run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out,
+                       "--strict"), "not valid utf-8")

@@ -94,7 +94,7 @@ def test_topics_and_info(model_dir):
     (["train", "{no_column}"], "no column 'stance' (the file has: text, topic, label)"),
     (["train", "{latin}"], "line 2: the bytes b'\\xe9' at column 4 are not valid utf-8"),
     (["train", "{empty}"], "is empty"),
-    (["predict", "-i", "{latin}", "-m", "{model}"], "line 2: the bytes"),
+    (["predict", "-i", "{latin}", "-m", "{model}", "--strict"], "line 2: the bytes"),
     (["evaluate", "{dir}", "-m", "{model}"], "is a directory"),
     (["predict", "x", "-m", "{dir}/nothing"], "no such model directory"),
     (["info", "{dir}"], "has no metadata.json"),
