@@ -33,6 +33,7 @@ class _Broken:
 
 #: With ``lenient=True``, a record that cannot be parsed holds its problem under this key.
 BROKEN = _Broken()
+_LINE_LIMIT = 10 << 20  # bytes in one line: a longer one is an error, never read whole
 _FIELD_LIMIT = 1 << 30  # characters in one field: a statement may be a whole speech
 _SUFFIXES = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl", ".ndjson": "jsonl",
              ".json": "jsonl"}
@@ -163,9 +164,25 @@ def _prepend(ahead: list, rest):
 def _decoded_lines(path: Path, encoding: str, stream: RecordFile) -> Iterator[tuple[int, str]]:
     bom = codecs.BOM_UTF8 if codecs.lookup(encoding).name == "utf-8" else b""
     with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, 1):
+        number = 0
+        while raw := fh.readline(_LINE_LIMIT + 1):
+            number += 1
             stream._hash.update(raw)
             stream.bytes_read += len(raw)
+            if len(raw) > _LINE_LIMIT and not raw.endswith(b"\n"):
+                problem = DataError(
+                    f"{path}, line {number}: longer than 10 MiB; a statement that long is not "
+                    f"one statement. Split the text, or check that this is a text file.")
+                if not stream.lenient or number == 1:
+                    raise problem
+                while (rest := fh.readline(_LINE_LIMIT)) and not rest.endswith(b"\n"):
+                    stream._hash.update(rest)
+                    stream.bytes_read += len(rest)
+                stream._hash.update(rest)
+                stream.bytes_read += len(rest)
+                stream._undecodable[number] = str(problem)  # that record becomes an error
+                yield number, '""\n' if stream.format != "jsonl" else "{}\n"
+                continue
             if number == 1 and bom and raw.startswith(bom):
                 raw = raw[len(bom):]
             try:

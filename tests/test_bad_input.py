@@ -286,3 +286,17 @@ def test_one_bad_byte_in_a_scored_file_is_that_rows_error(tmp_path, model_dir, s
     assert "not valid utf-8" in rows[1]["error"]
     one_line_error(run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out,
                        "--strict"), "not valid utf-8")
+
+
+def test_a_line_over_ten_megabytes_is_a_row_error_and_dev_zero_ends(tmp_path, model_dir):
+    # issue 11, row 12: `-i /dev/zero` read without limit
+    path = tmp_path / "long.csv"
+    path.write_bytes(b"text\nStop the war now.\n" + b"x" * (10 * 2**20 + 10) + b"\nKeep it.\n")
+    out = tmp_path / "out.jsonl"
+    result = run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
+    assert "line 3: longer than 10 MiB" in rows[1]["error"]
+    one_line_error(run("predict", "-i", "/dev/zero", "--input-format", "csv", "-m", model_dir,
+                       "-t", "ceasefire", "-o", out), "line 1: longer than 10 MiB")
