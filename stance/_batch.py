@@ -47,7 +47,7 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
                  allow_new_topics: bool = False, strict: bool = False, resume: bool = False,
                  min_confidence: float | None = None,
                  batch_size: int = 4096, jobs: int = 1,
-                 progress: Callable[[int, int], None] | None = None) -> int:
+                 progress: Callable[[int, int], None] | None = None, client=None) -> int:
     """Score every row of a CSV, TSV or JSONL file and write one output row per input row.
 
     Each output row carries the input row's columns, then the predictions. When ``topics`` is
@@ -91,6 +91,9 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
         Processes scoring batches in parallel (0: one per CPU). Output order is kept.
     progress : callable, default=None
         Called after each batch with the number of rows written and of input bytes read.
+    client : distributed.Client, default=None
+        Score the batches on this Dask cluster's workers. The file is read and the output
+        written here, by the same code as without it, so the output is the same byte for byte.
 
     Returns
     -------
@@ -119,6 +122,7 @@ def predict_file(input: str | Path, output: str | Path | None = None, *, model=N
     job = Job.plan(model, records.path, records.columns, topics, text_column, topic_column,
                    allow_new_topics, strict)
     job.min_confidence = min_confidence
+    job.client = client
     fmt = choose_format(output, output_format, "csv" if output is None else records.format)
     columns = list(records.columns) + job.added
     if fmt in ("csv", "tsv"):  # a fixed header: fields that only later rows have are left out
@@ -189,7 +193,7 @@ def _score_rows(job, rows, writer, written, checkpoint, batch_size, jobs, record
                 progress) -> int:
     batches = ((batch, job.pairs(batch))
                for batch in iter(lambda: list(islice(rows, batch_size)), []))
-    for batch, (pairs, errors), labels, proba in _scored(job.model, batches, jobs):
+    for batch, (pairs, errors), labels, proba in _scored(job.model, batches, jobs, job.client):
         for row in job.rows(batch, errors, labels, proba):
             writer.write(row)
         written += len(batch)
@@ -214,6 +218,7 @@ class Job:
     allow_new: bool
     strict: bool
     min_confidence: float | None = None
+    client: object = None  # a distributed.Client: batches are scored on its workers
     header: set | None = None  # the output's fixed columns (CSV/TSV), else None
     left_out: int = 0  # rows with fields the header lacks, and the first of them
     first_left_out: tuple | None = None
@@ -312,12 +317,19 @@ def _label(model, pairs):
     return label_rows(model, pairs)
 
 
-def _scored(model, batches, jobs: int):
-    """Yield (batch, pairs, labels, probabilities) in input order, scored here or by ``jobs``
-    processes.
+def _scored(model, batches, jobs: int, client=None):
+    """Yield (batch, pairs, labels, probabilities) in input order, scored here, by ``jobs``
+    processes, or on the workers of a Dask ``client``.
 
-    At most two batches per process are in flight, so memory stays bounded.
+    At most two batches per process (or worker) are in flight, so memory stays bounded.
     """
+    if client is not None:
+        shared = client.scatter(model, broadcast=True, hash=False)
+        window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
+        yield from _in_order(batches, lambda pairs: client.submit(_label, shared, pairs,
+                                                                  pure=False),
+                             lambda future: future.result(), window)
+        return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
         for batch, pairs in batches:
@@ -325,12 +337,18 @@ def _scored(model, batches, jobs: int):
         return
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with multiprocessing.get_context(method).Pool(jobs, _start_worker, (model,)) as pool:
-        pending: deque = deque()
-        for batch, pairs in batches:
-            pending.append((batch, pairs, pool.apply_async(_score_in_worker, (pairs[0],))))
-            if len(pending) >= 2 * jobs:
-                done, done_pairs, result = pending.popleft()
-                yield (done, done_pairs, *result.get())
-        while pending:
-            done, done_pairs, result = pending.popleft()
-            yield (done, done_pairs, *result.get())
+        yield from _in_order(batches, lambda pairs: pool.apply_async(_score_in_worker, (pairs,)),
+                             lambda result: result.get(), 2 * jobs)
+
+
+def _in_order(batches, submit, result, window: int):
+    """Submit each batch's pairs for scoring, ``window`` at a time; yield them in order."""
+    pending: deque = deque()
+    for batch, pairs in batches:
+        pending.append((batch, pairs, submit(pairs[0])))
+        if len(pending) >= window:
+            done, done_pairs, future = pending.popleft()
+            yield (done, done_pairs, *result(future))
+    while pending:
+        done, done_pairs, future = pending.popleft()
+        yield (done, done_pairs, *result(future))

@@ -5,13 +5,12 @@ Needs the optional extra: ``pip install "stance[dask]"``.
 
 from __future__ import annotations
 
-from collections import deque
 from pathlib import Path
 
 from ._batch import Job, _label
 from ._predict import check_min_confidence
 from ._errors import StanceError
-from ._writers import choose_format, open_output
+from ._writers import choose_format
 
 
 def _dask():
@@ -90,39 +89,86 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
                        encoding: str = "utf-8", allow_new_topics: bool = False,
                        strict: bool = False, min_confidence: float | None = None,
                        progress=None) -> int:
-    """Score files on the Dask cluster at ``address``; write one row per input row, in order.
+    """Score files (a glob pattern, in name order) on the Dask cluster at ``address``.
 
-    Partitions are scored in parallel on the workers and written as they come back, in input
-    order, at most two per worker in flight. Returns the number of rows written.
+    Each file is read and its output written here, by :func:`predict_file` itself; only the
+    scoring of each batch runs on the workers (at most two batches per worker in flight). So
+    the rows, values and errors are those of a local run, byte for byte: a ragged CSV row, a
+    broken JSONL line or a quoted line break is handled exactly as locally. The files' outputs
+    are joined into one (CSV and TSV keep the first header; their headers must agree). Returns
+    the number of rows written.
     """
+    import glob
+    import os
+    import tempfile
+
+    from ._batch import predict_file
+    from ._writers import output_mode
+
     _, Client = _dask()
+    files = sorted(glob.glob(pattern)) or ([pattern] if Path(pattern).is_file() else [])
+    if not files:
+        raise StanceError(f"No file matches {pattern!r}. Check the pattern (quote it, so that "
+                          f"the shell does not expand it).")
     if model is None:
         from ._persist import load_model
 
         model = load_model()
-    frame = read_frame(pattern, format, encoding)
-    scored = predict_dask(frame, model=model, topics=topics, text_column=text_column,
-                          topic_column=topic_column, allow_new_topics=allow_new_topics,
-                          strict=strict, min_confidence=min_confidence)
     fmt = choose_format(output, output_format, "csv")
+    if fmt == "json" and len(files) > 1:
+        raise StanceError("Several files cannot be joined into one JSON array; write JSONL "
+                          "(-o FILE.jsonl) instead.")
     written = 0
-    with Client(address) as client, open_output(output, fmt, list(scored.columns)) as writer:
-        window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
-        pending: deque = deque()
-
-        def write_oldest() -> None:
-            nonlocal written
-            frame = pending.popleft().result()
-            for row in frame.to_dict(orient="records"):
-                writer.write(row)
-            written += len(frame)
-            if progress is not None:
-                progress(written, None)
-
-        for part in scored.to_delayed():
-            pending.append(client.compute(part))
-            if len(pending) >= window:
-                write_oldest()
-        while pending:
-            write_oldest()
+    with Client(address) as client, tempfile.TemporaryDirectory() as folder:
+        parts = []
+        for n, path in enumerate(files):
+            part = Path(folder) / f"{n}.{fmt}"
+            written += predict_file(
+                path, part, model=model, topics=topics, format=format, output_format=fmt,
+                text_column=text_column, topic_column=topic_column, encoding=encoding,
+                allow_new_topics=allow_new_topics, strict=strict,
+                min_confidence=min_confidence, client=client,
+                progress=None if progress is None else (lambda rows, _: progress(
+                    written + rows, None)))
+            parts.append(part)
+        target = None if output is None or str(output) == "-" else Path(output)
+        _join(parts, fmt, target, files, output_mode(target) if target else None, os)
     return written
+
+
+def _join(parts: list[Path], fmt: str, target: Path | None, files: list[str], mode, os) -> None:
+    """Write the outputs of several files as one: to ``target`` atomically, else stdout."""
+    import shutil
+    import sys
+    import tempfile
+
+    header = None
+    if fmt in ("csv", "tsv"):
+        heads = [part.open(encoding="utf-8", newline="").readline() for part in parts]
+        if len(set(heads)) > 1:
+            other = next(i for i, h in enumerate(heads) if h != heads[0])
+            raise StanceError(f"{files[other]} has other columns than {files[0]}; score files "
+                              f"with the same columns together.")
+        header = heads[0]
+    if target is None:
+        stream, tmp = sys.stdout, None
+    else:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                   dir=target.parent if str(target.parent) else ".")
+        os.fchmod(fd, mode)
+        stream = os.fdopen(fd, "w", encoding="utf-8", newline="")
+    try:
+        for n, part in enumerate(parts):
+            with part.open(encoding="utf-8", newline="") as piece:
+                if header is not None and n:
+                    piece.readline()
+                shutil.copyfileobj(piece, stream)
+        stream.flush()
+        if tmp is not None:
+            stream.close()
+            os.replace(tmp, target)
+    except BaseException:
+        if tmp is not None:
+            stream.close()
+            Path(tmp).unlink(missing_ok=True)
+        raise

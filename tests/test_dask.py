@@ -66,3 +66,23 @@ def test_cli_scores_a_glob_on_the_cluster(cluster, files, model_dir, tmp_path):
                                       "--dask", cluster.scheduler_address, "-m", str(model_dir)])
     assert result.exit_code == 0, result.output
     assert len(out.read_text().splitlines()) == 120
+
+
+@pytest.mark.parametrize("name, content", [
+    ("ragged.csv", 'id,text\n1,Lift the sanctions now.\n2,too,many,fields\n3,"No truce\nnow."\n'
+                   '4,\n5,Talks resume.\n'),
+    ("broken.jsonl", '{"id": 1, "text": "Lift the sanctions now."}\n{"id": 2, "text": broken\n'
+                     '{"id": 3, "text": "No truce\\r\\nnow.", "extra": null}\n[1]\n'),
+])
+def test_cluster_output_equals_local_output_byte_for_byte_on_bad_rows(cluster, model, tmp_path,
+                                                                      name, content):
+    # issue 11, row 5: 'nan' errors on good rows, 'a partition, line 0', pandas tracebacks
+    source = tmp_path / name
+    source.write_text(content)
+    suffix = "jsonl" if name.endswith("jsonl") else "csv"
+    local, remote = tmp_path / f"local.{suffix}", tmp_path / f"remote.{suffix}"
+    n = stance.predict_file(source, local, model=model, topics=["ceasefire"])
+    assert stance.predict_files_dask(str(source), remote, address=cluster.scheduler_address,
+                                     model=model, topics=["ceasefire"]) == n
+    assert remote.read_bytes() == local.read_bytes()
+    assert b"nan" not in remote.read_bytes()
