@@ -32,6 +32,15 @@ def one_line_error(result, *fragments, code=1):
         assert fragment in result.stderr
 
 
+def middle_row_error(path, model_dir, out, *options):
+    """Score a three-row file whose middle row is bad: the job goes on; return that row's error."""
+    result = run("predict", "-i", path, "-m", model_dir, *options, "-o", out)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
+    return rows[1]["error"]
+
+
 def test_missing_file(tmp_path):
     one_line_error(run("train", tmp_path / "missing.csv"), "missing.csv: no such file")
 
@@ -136,11 +145,8 @@ def test_jsonl_with_one_broken_line(tmp_path, model_dir):
     one_line_error(run("train", path), "b.jsonl, line 2: not valid JSON",
                    "Each line must hold one JSON object")
     out = tmp_path / "out.jsonl"
-    result = run("predict", "-i", path, "-m", model_dir, "-o", out)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
-    assert "line 2: not valid JSON" in rows[1]["error"]
+    error = middle_row_error(path, model_dir, out)
+    assert "line 2: not valid JSON" in error
     one_line_error(run("predict", "-i", path, "-m", model_dir, "-o", out, "--strict"),
                    "b.jsonl, line 2: not valid JSON")
 
@@ -187,11 +193,8 @@ def test_jsonl_line_nested_too_deeply_is_a_row_error(tmp_path, model_dir):
                     '{"text": ' + "[" * 5000 + "]" * 5000 + ', "topic": "ceasefire"}\n'
                     '{"text": "Keep the sanctions.", "topic": "ceasefire"}\n')
     out = tmp_path / "out.jsonl"
-    result = run("predict", "-i", path, "-m", model_dir, "-o", out)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
-    assert "line 2: not valid JSON (nested too deeply to read)" in rows[1]["error"]
+    error = middle_row_error(path, model_dir, out)
+    assert "line 2: not valid JSON (nested too deeply to read)" in error
 
 
 @pytest.mark.parametrize("command", [["train", "--cv", "5"], ["audit"]])
@@ -278,12 +281,9 @@ def test_one_bad_byte_in_a_scored_file_is_that_rows_error(tmp_path, model_dir, s
         path.write_bytes(b'{"text": "Stop the war now."}\n{"text": "caf\xe9 au lait"}\n'
                          b'{"text": "Keep the sanctions."}\n')
     out = tmp_path / "out.jsonl"
-    result = run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
-    assert f"line {3 if suffix == 'csv' else 2}:" in rows[1]["error"]
-    assert "not valid utf-8" in rows[1]["error"]
+    error = middle_row_error(path, model_dir, out, "-t", "ceasefire")
+    assert f"line {3 if suffix == 'csv' else 2}:" in error
+    assert "not valid utf-8" in error
     one_line_error(run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out,
                        "--strict"), "not valid utf-8")
 
@@ -293,10 +293,7 @@ def test_a_line_over_ten_megabytes_is_a_row_error_and_dev_zero_ends(tmp_path, mo
     path = tmp_path / "long.csv"
     path.write_bytes(b"text\nStop the war now.\n" + b"x" * (10 * 2**20 + 10) + b"\nKeep it.\n")
     out = tmp_path / "out.jsonl"
-    result = run("predict", "-i", path, "-m", model_dir, "-t", "ceasefire", "-o", out)
-    assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(rows) == 3 and rows[0]["error"] is None and rows[2]["error"] is None
-    assert "line 3: longer than 10 MiB" in rows[1]["error"]
+    error = middle_row_error(path, model_dir, out, "-t", "ceasefire")
+    assert "line 3: longer than 10 MiB" in error
     one_line_error(run("predict", "-i", "/dev/zero", "--input-format", "csv", "-m", model_dir,
                        "-t", "ceasefire", "-o", out), "line 1: longer than 10 MiB")
