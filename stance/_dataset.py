@@ -92,6 +92,14 @@ class Dataset:
         if len({p.stance is None for p in parts}) > 1:
             raise DataError("Cannot concatenate labelled and unlabelled datasets; label them all "
                             "or load them all with labelled=False.")
+        text_of: dict = {}
+        for n, part in enumerate(parts):
+            for key, text in zip(part.id.tolist(), part.text.tolist()):
+                if text_of.setdefault(key, (n, text))[1] != text:
+                    raise DataError(f"Statement id {key!r} is in part {text_of[key][0] + 1} "
+                                    f"and part {n + 1} with different texts; ids must name one "
+                                    f"statement across the parts. Give the parts distinct ids "
+                                    f"(e.g. a prefix per file).")
         names = list(dict.fromkeys(k for p in parts for k in p.extra))
         join = lambda get: np.concatenate([get(p) for p in parts])  # noqa: E731
         return cls(text=join(lambda p: p.text), topic=join(lambda p: p.topic),

@@ -196,6 +196,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if self.calibration not in _CALIBRATIONS:
             raise StanceError(f"calibration={self.calibration!r} is not valid. Use one of: "
                               f"{', '.join(map(repr, _CALIBRATIONS))}.")
+        if self.topic_blocks not in ("all", "stance"):
+            raise StanceError(f"topic_blocks={self.topic_blocks!r} is not valid. Use 'all' or "
+                              f"'stance'.")
         if self.unseen_topic not in _UNSEEN:
             raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
                               f"{', '.join(_UNSEEN)}.")

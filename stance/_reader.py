@@ -175,13 +175,18 @@ def _decoded_lines(path: Path, encoding: str, stream: RecordFile) -> Iterator[tu
                     f"one statement. Split the text, or check that this is a text file.")
                 if not stream.lenient or number == 1:
                     raise problem
+                quotes = raw.count(b'"')
                 while (rest := fh.readline(_LINE_LIMIT)) and not rest.endswith(b"\n"):
                     stream._hash.update(rest)
                     stream.bytes_read += len(rest)
+                    quotes += rest.count(b'"')
                 stream._hash.update(rest)
                 stream.bytes_read += len(rest)
+                quotes += rest.count(b'"')
                 stream._undecodable[number] = str(problem)  # that record becomes an error
-                yield number, '""\n' if stream.format != "jsonl" else "{}\n"
+                # a stand-in line, with the skipped bytes' quote parity for a CSV field that
+                # spans lines
+                yield number, "{}\n" if stream.format == "jsonl" else '"' * (2 - quotes % 2) + "\n"
                 continue
             if number == 1 and bom and raw.startswith(bom):
                 raw = raw[len(bom):]

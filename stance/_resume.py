@@ -57,12 +57,20 @@ class OutputInUse(StanceError):
     """Another run is writing the same output file."""
 
 
+class ResumeRefused(StanceError):
+    """``--resume`` cannot continue this output (nothing to resume, or other settings)."""
+
+
 @contextmanager
 def _exclusive(path: Path):
-    """Hold ``OUT.lock`` while writing ``OUT``: a second run on the same output is refused."""
+    """Hold ``OUT.partial.lock`` while writing ``OUT``: a second run on it is refused.
+
+    The lock file is stance's own (like ``OUT.partial``) and is removed at the end; a run that
+    locked a lock file another run had just removed finds it replaced and is refused too.
+    """
     import fcntl
 
-    lock = path.with_name(path.name + ".lock")
+    lock = path.with_name(path.name + ".partial.lock")
     try:
         handle = open(lock, "a")
     except OSError as err:
@@ -71,6 +79,8 @@ def _exclusive(path: Path):
     with handle:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if os.stat(lock).st_ino != os.fstat(handle.fileno()).st_ino:
+                raise OSError("the lock file was replaced")
         except OSError:
             raise OutputInUse(f"another stance run is writing {path} (it holds {lock.name}); "
                               f"wait for it to finish, or write to another file.") from None
@@ -115,7 +125,7 @@ def _resumable(path: Path, format: str, columns: list[str], source: Path, *, res
 
 def _resume_state(path: Path, partial: Path, state_file: Path, fingerprint: dict):
     if not state_file.is_file() or not partial.is_file():
-        raise StanceError(f"Nothing to resume for {path}: there is no {partial.name}. Run "
+        raise ResumeRefused(f"Nothing to resume for {path}: there is no {partial.name}. Run "
                           f"without --resume.")
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -127,14 +137,17 @@ def _resume_state(path: Path, partial: Path, state_file: Path, fingerprint: dict
     if before != fingerprint:
         if not isinstance(before, dict) or any(before.get(k) != fingerprint[k]
                                                for k in ("input", "size", "mtime_ns")):
-            raise StanceError(f"{partial} was started on another input file (or it changed "
+            raise ResumeRefused(f"{partial} was started on another input file (or it changed "
                               f"since); run without --resume to start over.")
         old, new = before.get("options") or {}, fingerprint["options"]
+        if set(new) - set(old):
+            raise ResumeRefused(f"{partial} was started by an older stance, which recorded "
+                                f"fewer settings; run without --resume to start over.")
         changed = sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k)) or [
             k for k in ("format", "columns") if before.get(k) != fingerprint[k]]
-        raise StanceError(f"{partial} was started with another {', another '.join(changed)}; "
-                          f"resume with the same settings, or run without --resume to start "
-                          f"over.")
+        raise ResumeRefused(f"{partial} was started with another "
+                            f"{', another '.join(changed)}; resume with the settings it was "
+                            f"started with, or run without --resume to start over.")
     if partial.stat().st_size < size:
         raise StanceError(f"{partial} is shorter than its last checkpoint; run without --resume "
                           f"to start over.")

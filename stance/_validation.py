@@ -77,6 +77,11 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
     >>> stance.cross_validate(stance.StanceClassifier(), data)["mean"]["f_avg"]  # doctest: +SKIP
     0.62
     """
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        if sample_weight.shape != (len(data),):
+            raise StanceError(f"sample_weight has {len(sample_weight)} values but the dataset "
+                              f"has {len(data)} rows; give one weight per row.")
     fold_of_row = fold_of_rows(data, n_splits=n_splits, random_state=random_state,
                                groups=groups)
     predicted = np.empty(len(data), dtype=object)
@@ -87,8 +92,7 @@ def cross_validate(estimator, data: Dataset, *, n_splits: int = 5,
         if progress is not None:
             progress(f"Cross-validation: fitting fold {k + 1} of {n_splits} "
                      f"({len(train)} rows)")
-        weights = {} if sample_weight is None else {
-            "sample_weight": np.asarray(sample_weight, dtype=np.float64)[train]}
+        weights = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
         model = clone(estimator).fit(data.X[train], data.y[train], **weights)
         predicted[test], proba[test] = label_rows(model, data.X[test])
         fold_scores.append(stance_scores(data.y[test], predicted[test]))

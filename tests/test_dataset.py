@@ -104,3 +104,14 @@ def test_concatenate_joins_rows_columns_and_checksums(corpus_csv, corpus):
     with pytest.raises(stance.DataError, match="labelled and unlabelled"):
         stance.Dataset.concatenate([corpus, stance.Dataset.from_records(
             [{"text": "x", "topic": "ceasefire"}], labelled=False)])
+
+
+def test_concatenate_refuses_one_id_for_two_statements():
+    a = stance.Dataset.from_records([{"id": "1", "text": "Lift the sanctions.",
+                                      "topic": "sanctions_relief", "stance": "favor"}])
+    b = stance.Dataset.from_records([{"id": "1", "text": "No truce now.", "topic": "ceasefire",
+                                      "stance": "against"}])
+    with pytest.raises(stance.DataError, match=r"Statement id '1' is in part 1 and part 2 with "
+                                               r"different texts"):
+        stance.Dataset.concatenate([a, b])
+    assert len(stance.Dataset.concatenate([a, a]).complete()) == 2

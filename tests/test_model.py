@@ -144,3 +144,9 @@ def test_unit_sample_weights_change_nothing_and_bad_ones_are_refused(corpus, par
     with pytest.raises(StanceError, match=r"sample_weight must hold one finite number >= 0 per "
                                           r"row \(\d+\); got 2 values"):
         StanceClassifier(**params).fit(corpus.X, corpus.y, sample_weight=[1.0, 2.0])
+
+
+@pytest.mark.parametrize("features", ["tfidf", "hashed"])
+def test_topic_blocks_is_checked_whatever_the_features(corpus, features):
+    with pytest.raises(StanceError, match="topic_blocks='bogus' is not valid"):
+        StanceClassifier(features=features, topic_blocks="bogus").fit(corpus.X, corpus.y)

@@ -154,6 +154,11 @@ def test_resume_refuses_another_model_or_setting_and_names_it(model, corpus, tmp
             assert name in str(error), (name, str(error))
         else:
             raise AssertionError(f"resumed with {change}")
+    # through the command line, the refusal does not also say "run the same command"
+    result = CliRunner().invoke(app, ["predict", "-i", str(source), "-o", str(out),
+                                      "--min-confidence", "0.5", "--resume"])
+    assert result.exit_code == 1 and "another min_confidence" in result.stderr
+    assert "rows are safe" not in result.stderr
     assert stance.predict_file(source, out, model=model, resume=True) == 20
 
 
@@ -163,7 +168,8 @@ def test_a_second_run_on_the_same_output_is_refused(model, tmp_path):
 
     source = make_input(tmp_path / "in.csv", 10)
     out = tmp_path / "out.csv"
-    with open(tmp_path / "out.csv.lock", "w") as held:  # the lock another run would hold
+    (tmp_path / "out.csv.lock").write_text("the user's own file\n")
+    with open(tmp_path / "out.csv.partial.lock", "w") as held:  # another run's lock
         fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
         try:
             stance.predict_file(source, out, model=model)
@@ -180,7 +186,8 @@ def test_a_second_run_on_the_same_output_is_refused(model, tmp_path):
         (tmp_path / "out.csv.partial.json").unlink()
     assert not out.exists()
     assert stance.predict_file(source, out, model=model) == 10
-    assert not (tmp_path / "out.csv.lock").exists()
+    assert not (tmp_path / "out.csv.partial.lock").exists()
+    assert (tmp_path / "out.csv.lock").read_text() == "the user's own file\n"
 
 
 def test_a_stale_checkpoint_without_its_partial_gives_one_message(tmp_path, model_dir):

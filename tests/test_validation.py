@@ -64,3 +64,8 @@ def test_cross_validate_checks_the_groups(corpus):
                                           r"groups \(2\)"):
         stance.cross_validate(stance.StanceClassifier(), corpus, n_splits=3,
                               groups=["a", "b"] * (len(corpus) // 2) + ["a"] * (len(corpus) % 2))
+
+
+def test_cross_validate_checks_the_sample_weights(corpus):
+    with pytest.raises(StanceError, match="sample_weight has 3 values but the dataset has"):
+        stance.cross_validate(stance.StanceClassifier(), corpus, sample_weight=[1.0, 2.0, 3.0])

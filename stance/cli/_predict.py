@@ -153,10 +153,10 @@ def _stdin_lines() -> list[str]:
 def _with_resume_hint(problem: BaseException, output: Path | None) -> BaseException:
     """The same problem, saying how to continue when an interrupted run left a checkpoint."""
     from .._errors import Interrupted, StanceError
-    from .._resume import OutputInUse, partial_paths
+    from .._resume import OutputInUse, ResumeRefused, partial_paths
 
     partial, state = partial_paths(output) if output is not None else (None, None)
-    if output is None or isinstance(problem, OutputInUse) or not (
+    if output is None or isinstance(problem, (OutputInUse, ResumeRefused)) or not (
             partial.is_file() and state.is_file()):
         return problem
     rows = json.loads(partial_paths(output)[1].read_text())["rows"]
