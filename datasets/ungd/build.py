@@ -56,6 +56,12 @@ TOPIC = re.compile(
     r"the war\b|this war|invasion|aggression)", re.I)
 # A line that ends without closing punctuation continues on the next line.
 WRAPPED_END = re.compile(r"[^.!?:;\"”’)\]]$")
+# More words that, in 2022, often mean the war without naming it (added after the worked
+# example found stances in 2022 sentences the first selection missed).
+WAR_2022 = re.compile(
+    r"\b(weapons?|arms|armaments?|talks|referend\w*|occup\w*|aggressor|liberat\w*|"
+    r"mobili[sz]\w*|nuclear power plant|grain|fertili[sz]er\w*|peace formula|veto|war|"
+    r"european continent)\b", re.I)
 # The topic of the review pass, and the sentences it reads.
 REVIEWED = "territorial_concessions"
 TERRITORY = re.compile(r"annex|territorial integrity|occup|borders|crimea|referend", re.I)
@@ -159,7 +165,7 @@ def sentences(
         for n, text in enumerate(segment(path.read_text(encoding="utf-8")), 1):
             row = {"id": f"{speech}-{n:04d}", **base, "text": text}
             named, worded = bool(WAR.search(text)), bool(TOPIC.search(text))
-            if named or (worded and year == "2022"):
+            if named or (year == "2022" and (worded or WAR_2022.search(text))):
                 war.append(row)
             elif not worded and year != "2022":
                 plain.append(row)
