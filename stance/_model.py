@@ -18,11 +18,8 @@ from ._features import TopicFeatures, split_pairs
 from ._hashed import HashedTopicFeatures
 from ._scorer import scorer, threads
 from ._labels import LABELS, normalize_stance
+from ._params import check_params
 
-_UNSEEN = ("warn", "error", "ignore")
-_FEATURES = ("tfidf", "hashed")
-_SOLVERS = ("newton-cg", "sgd")
-_CALIBRATIONS = (None, "temperature")
 _SGD_CHUNK = 20_000  # statements hashed per SGD step
 _SGD_CACHE = 200_000  # up to this many statements, features are built once for all epochs
 
@@ -184,24 +181,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         ``sample_weight`` (one non-negative number per row, default 1) weighs the rows in the
         stance model, e.g. to give two sources of data the weight you choose.
         """
-        if self.solver not in _SOLVERS:
-            raise StanceError(f"solver={self.solver!r} is not valid. Use one of: "
-                              f"{', '.join(_SOLVERS)}.")
-        if self.solver == "sgd" and (self.features != "hashed" or self.off_topic):
-            raise StanceError("solver='sgd' streams hashed features: use features='hashed' "
-                              "and off_topic=0 (the 'large' preset does).")
-        if self.features not in _FEATURES:
-            raise StanceError(f"features={self.features!r} is not valid. Use one of: "
-                              f"{', '.join(_FEATURES)}.")
-        if self.calibration not in _CALIBRATIONS:
-            raise StanceError(f"calibration={self.calibration!r} is not valid. Use one of: "
-                              f"{', '.join(map(repr, _CALIBRATIONS))}.")
-        if self.topic_blocks not in ("all", "stance"):
-            raise StanceError(f"topic_blocks={self.topic_blocks!r} is not valid. Use 'all' or "
-                              f"'stance'.")
-        if self.unseen_topic not in _UNSEEN:
-            raise StanceError(f"unseen_topic={self.unseen_topic!r} is not valid. Use one of: "
-                              f"{', '.join(_UNSEEN)}.")
+        check_params(self.get_params())
         texts, topics = split_pairs(X)
         labels = _labels(y)
         if len(labels) != len(texts):
@@ -210,15 +190,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if len(set(labels)) < 2:
             raise StanceError(f"Training needs at least two different labels; got only "
                               f"{sorted(set(labels))}. Add rows with other stances.")
-        if not isinstance(self.none_bias, (int, float, np.number)) \
-                or not np.isfinite(self.none_bias):
-            raise StanceError(f"none_bias={self.none_bias!r} must be a finite number (0 leaves "
-                              f"the fitted model as it is).")
-        if not isinstance(self.off_topic, (int, np.integer)) or self.off_topic < 0:
-            raise StanceError(f"off_topic={self.off_topic!r} must be a whole number >= 0.")
-        if self.off_topic and not self.topic_copies:
-            raise StanceError("off_topic > 0 needs topic_copies=True: the relevance model reads "
-                              "the topic-specific features.")
         pairs = np.column_stack([texts, topics])
         extra = _off_topic_pairs(texts, topics, self.off_topic,
                                  check_random_state(self.random_state))
