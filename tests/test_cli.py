@@ -170,3 +170,15 @@ def test_train_refuses_a_foreign_directory_before_training(corpus_csv, tmp_path,
         assert len(result.output.strip().splitlines()) <= 2
     assert not trained
     assert (target / "src" / "a.py").read_text() == "x"
+
+
+@pytest.mark.parametrize("command", [["train"], ["evaluate"], ["audit"], ["data", "check"],
+                                     ["data", "stats"]])
+def test_commands_that_read_a_labelled_file_share_one_set_of_reading_options(command):
+    # declared once (cli/_options.py: labelled_file), each keeps its help and its own options
+    result = run(*command, "--help")
+    assert result.exit_code == 0, result.output
+    for option in ("--text-column", "--topic-column", "--stance-column", "--id-column",
+                   "--input-format", "--encoding"):
+        assert option in result.stdout
+    assert "Print one JSON object instead of tables." in result.stdout

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from ._app import command, err, out, print_json
 from ._options import (AllowNewTopics, DataPath, Encoding, Format, IdColumn, Json, ModelDir,
-                       StanceColumn, TextColumn, TopicColumn, load)
+                       TextColumn, TopicColumn, labelled_file, load)
 
 
 class Measure(str, Enum):
@@ -80,6 +80,7 @@ def suggest_cli(
 
 
 @command("audit")
+@labelled_file
 def audit_cli(
     data: DataPath,
     n_splits: Annotated[int, typer.Option(
@@ -92,12 +93,7 @@ def audit_cli(
         "--top", min=0, help="Show this many flagged rows, most suspect first (0: all).")] = 50,
     random_state: Annotated[int, typer.Option(
         "--random-state", help="Seed for shuffling the statements into folds.")] = 0,
-    text_column: TextColumn = "text",
-    topic_column: TopicColumn = "topic",
-    stance_column: StanceColumn = "stance",
-    id_column: IdColumn = "id",
-    input_format: Format = None,
-    encoding: Encoding = "utf-8",
+    reading: dict = None,
     json: Json = False,
 ) -> None:
     """Find labels that may be wrong: rows a model trained without them confidently disagrees with.
@@ -108,8 +104,7 @@ def audit_cli(
     """
     from .._annotate import audit
 
-    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
-                   encoding)
+    dataset = load(data, reading)
     with err.status("Audit") as status:
         flagged = audit(dataset, n_splits=n_splits, min_probability=min_probability,
                         random_state=random_state, progress=status.update)

@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from ._app import app, command, err, out, print_json
-from ._options import (DataPath, Encoding, Format, IdColumn, Json, StanceColumn, TextColumn,
-                       TopicColumn, load)
+from ._options import DataPath, Json, labelled_file, load
 
 data_app = typer.Typer(help="Check and describe labelled datasets.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
@@ -22,25 +21,20 @@ class Profile(str, Enum):
 
 
 @command("check", group=data_app)
+@labelled_file
 def check_cli(
     data: DataPath,
     profile: Annotated[Profile, typer.Option(
         help="bundled: every rule of the bundled dataset (size, balance, voices, registers, "
              "phenomena, splits); basic: integrity only (duplicates, one split per statement).")]
     = Profile.bundled,
-    text_column: TextColumn = "text",
-    topic_column: TopicColumn = "topic",
-    stance_column: StanceColumn = "stance",
-    id_column: IdColumn = "id",
-    input_format: Format = None,
-    encoding: Encoding = "utf-8",
+    reading: dict = None,
     json: Json = False,
 ) -> None:
     """Check a labelled dataset against its rules; exit 1 when a rule is broken."""
     from .._checks import check_dataset
 
-    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
-                   encoding)
+    dataset = load(data, reading)
     report = check_dataset(dataset, profile=profile.value)
     if json:
         print_json({"ok": report.ok, "checks": [c.__dict__ for c in report.checks],
@@ -60,21 +54,16 @@ def check_cli(
 
 
 @command("stats", group=data_app)
+@labelled_file
 def stats_cli(
     data: DataPath,
-    text_column: TextColumn = "text",
-    topic_column: TopicColumn = "topic",
-    stance_column: StanceColumn = "stance",
-    id_column: IdColumn = "id",
-    input_format: Format = None,
-    encoding: Encoding = "utf-8",
+    reading: dict = None,
     json: Json = False,
 ) -> None:
     """Describe a labelled dataset: topic x label counts per split, lengths, duplicates."""
     from .._annotate import data_stats
 
-    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
-                   encoding)
+    dataset = load(data, reading)
     stats = data_stats(dataset)
     if json:
         print_json(stats)

@@ -9,12 +9,12 @@ from typing import Annotated, Optional
 import typer
 
 from ._app import command, err, out, print_json
-from ._options import (DataPath, Encoding, Format, IdColumn, Json, ModelDir, StanceColumn,
-                       TextColumn, TopicColumn, load)
+from ._options import DataPath, Json, ModelDir, labelled_file, load
 from ._tables import confusion_table, scores_table
 
 
 @command("evaluate")
+@labelled_file
 def evaluate_cli(
     data: DataPath,
     model: ModelDir = None,
@@ -25,12 +25,7 @@ def evaluate_cli(
         "--report", help="Also write a report into this directory: index.html (open it in a "
         "browser), metrics.json and plots (with matplotlib: pip install \"stance[plot]\").",
         show_default=False)] = None,
-    text_column: TextColumn = "text",
-    topic_column: TopicColumn = "topic",
-    stance_column: StanceColumn = "stance",
-    id_column: IdColumn = "id",
-    input_format: Format = None,
-    encoding: Encoding = "utf-8",
+    reading: dict = None,
     json: Json = False,
 ) -> None:
     """Score a model on the labelled statements in DATA.
@@ -43,8 +38,7 @@ def evaluate_cli(
     from .._metrics import evaluate
     from .._persist import load_model
 
-    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
-                   encoding)
+    dataset = load(data, reading)
     with err.status("Scoring"):
         if report_dir is None:
             report = evaluate(load_model(model), dataset)

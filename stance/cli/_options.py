@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -34,11 +36,38 @@ AllowNewTopics = Annotated[bool, typer.Option(
                                "features, instead of refusing.")]
 
 
-def load(path: Path, text_column: str, topic_column: str, stance_column: str, id_column: str,
-         input_format: InputFormat | None, encoding: str):
-    """Load a labelled dataset with the command's column options."""
+# The options that say how to read a labelled file, declared once for every command that reads
+# one (see labelled_file): name, type, default.
+READING = (("text_column", TextColumn, "text"), ("topic_column", TopicColumn, "topic"),
+           ("stance_column", StanceColumn, "stance"), ("id_column", IdColumn, "id"),
+           ("input_format", Format, None), ("encoding", Encoding, "utf-8"))
+
+
+def labelled_file(func):
+    """Give a command the options of ``READING`` (column names, format, encoding).
+
+    The command declares a parameter ``reading`` instead; it receives a dict of those options,
+    to pass to :func:`load`. They appear in ``--help`` just before the command's last option.
+    """
+    signature = inspect.signature(func, eval_str=True)
+    own = [p for p in signature.parameters.values() if p.name != "reading"]
+    added = [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=kind,
+                               default=default) for name, kind, default in READING]
+    own = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own]
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        reading = {name: kwargs.pop(name) for name, _, _ in READING if name in kwargs}
+        return func(*args, reading=reading, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=own[:-1] + added + own[-1:])
+    return wrapper
+
+
+def load(path: Path, reading: dict):
+    """Load a labelled dataset with the command's reading options (``labelled_file``)."""
     from .._dataset import load_dataset
 
-    return load_dataset(path, text_column=text_column, topic_column=topic_column,
-                        stance_column=stance_column, id_column=id_column,
-                        format=input_format.value if input_format else None, encoding=encoding)
+    options = {**{name: default for name, _, default in READING}, **reading}
+    fmt = options.pop("input_format")
+    return load_dataset(path, format=fmt.value if fmt else None, **options)

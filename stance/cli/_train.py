@@ -12,8 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from ._app import command, err, out, print_json
-from ._options import (DataPath, Encoding, Format, IdColumn, Json, StanceColumn, TextColumn,
-                       TopicColumn, load)
+from ._options import DataPath, Json, labelled_file, load
 from ._tables import scores_table
 
 
@@ -29,6 +28,7 @@ class Preset(str, Enum):
 
 
 @command("train")
+@labelled_file
 def train_cli(
     data: DataPath,
     output: Annotated[Path, typer.Option("--output", "-o", help="Model directory to write.")]
@@ -72,12 +72,7 @@ def train_cli(
     balanced: Annotated[Optional[bool], typer.Option(
         "--balanced/--no-balanced", help="Weight classes by inverse frequency. [default: yes]",
         show_default=False)] = None,
-    text_column: TextColumn = "text",
-    topic_column: TopicColumn = "topic",
-    stance_column: StanceColumn = "stance",
-    id_column: IdColumn = "id",
-    input_format: Format = None,
-    encoding: Encoding = "utf-8",
+    reading: dict = None,
     json: Json = False,
 ) -> None:
     """Train a model on DATA, report figures on held-out statements, and save it.
@@ -90,8 +85,7 @@ def train_cli(
     from .._training import train
 
     check_target(output)  # before the work: never train for minutes, then refuse the output
-    dataset = load(data, text_column, topic_column, stance_column, id_column, input_format,
-                   encoding)
+    dataset = load(data, reading)
     err.print(f"Read {len(dataset)} rows, {len(set(dataset.groups.tolist()))} statements, "
               f"{len(dataset.topics)} topics from {data}")
     given = {"C": c, "word_ngram_range": word_ngrams, "char_ngram_range": char_ngrams,
