@@ -5,6 +5,7 @@ Needs the optional extra: ``pip install "stance[dask]"``.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ._batch import Job, _label
@@ -99,7 +100,6 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
     the number of rows written.
     """
     import glob
-    import os
     import tempfile
 
     from ._batch import predict_file
@@ -132,11 +132,11 @@ def predict_files_dask(pattern: str, output=None, *, address: str, model=None, t
                     written + rows, None)))
             parts.append(part)
         target = None if output is None or str(output) == "-" else Path(output)
-        _join(parts, fmt, target, files, output_mode(target) if target else None, os)
+        _join(parts, fmt, target, files, output_mode(target) if target else None)
     return written
 
 
-def _join(parts: list[Path], fmt: str, target: Path | None, files: list[str], mode, os) -> None:
+def _join(parts: list[Path], fmt: str, target: Path | None, files: list[str], mode) -> None:
     """Write the outputs of several files as one: to ``target`` atomically, else stdout."""
     import shutil
     import sys
