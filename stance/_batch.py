@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import multiprocessing
 import os
 import warnings
@@ -18,6 +17,7 @@ from ._dataset import _missing_column, statement_text
 from ._errors import DataError, StanceError, StanceWarning
 from ._predict import check_min_confidence, label_rows, probability_columns, uncertain
 from ._reader import BROKEN, open_records
+from ._topics import unknown_topic
 from ._resume import RESUMABLE_FORMATS, resumable_output
 from ._writers import choose_format, open_output
 
@@ -33,11 +33,9 @@ def check_topics(model, topics: Iterable[str], *, allow_new: bool = False,
     known = [str(t) for t in model.topics_]
     for topic in topics:
         if topic not in known:
-            guess = difflib.get_close_matches(topic, known, n=1)
-            hint = f" Did you mean {guess[0]!r}?" if guess else ""
-            raise StanceError(f"{where}unknown topic {topic!r}.{hint} The model knows: "
-                              f"{', '.join(known)}. To score a topic the model was not trained "
-                              f"on (from its shared features only), pass --allow-new-topics.")
+            raise StanceError(where + unknown_topic(
+                topic, known, "To score a topic the model was not trained on (from its shared "
+                              "features only), pass --allow-new-topics."))
 
 
 def predict_file(input: str | Path, output: str | Path | None = None, *, model=None,

@@ -15,6 +15,7 @@ import scipy.sparse as sp
 
 from ._analyzers import char_grams, word_grams
 from ._errors import StanceError
+from ._topics import unknown_topic
 from ._features import TopicFeatures
 from ._hashed import HashedTopicFeatures, topic_columns
 from ._hashing import CHAR, WORD, bucket
@@ -142,8 +143,8 @@ def _known_topic(model, topic: str) -> int:
     check_is_fitted(model)
     index = int(model.features_.topic_index([topic])[0])
     if index < 0:
-        raise StanceError(f"unknown topic {topic!r}: explanations need a topic the model was "
-                          f"trained on. The model knows: {', '.join(model.topics_)}.")
+        raise StanceError(unknown_topic(topic, model.topics_, "Explanations need a topic the "
+                                                              "model was trained on."))
     return index
 
 

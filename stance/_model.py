@@ -19,6 +19,7 @@ from ._hashed import HashedTopicFeatures
 from ._scorer import scorer, threads
 from ._labels import LABELS, normalize_stance
 from ._params import check_params
+from ._topics import unknown_topic
 
 _SGD_CHUNK = 20_000  # statements hashed per SGD step
 _SGD_CACHE = 200_000  # up to this many statements, features are built once for all epochs
@@ -363,8 +364,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return
         known = ", ".join(self.topics_)
         if self.unseen_topic == "error":
-            raise StanceError(f"Unknown topic(s) {', '.join(map(repr, unseen))}. The model knows: "
-                              f"{known}.")
+            raise StanceError(unknown_topic(unseen[0], self.topics_, "Pass unseen_topic='warn' "
+                                            "to score it from the shared features."))
         warnings.warn(f"Topic(s) {', '.join(map(repr, unseen))} were not seen in training; "
                       f"predicting from the features shared by all topics. Known topics: {known}.",
                       StanceWarning, stacklevel=3)

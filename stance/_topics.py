@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Sequence
+
 #: Topic id -> the question: is the statement for or against ...
 NEGOTIATION_TOPICS: dict[str, str] = {
     "ceasefire": "an immediate ceasefire / halt to the fighting, before a full settlement",
@@ -21,3 +24,18 @@ NEGOTIATION_TOPICS: dict[str, str] = {
     ),
     "frozen_assets": "using frozen Russian state assets to fund Ukraine",
 }
+
+
+def unknown_topic(topic: str, known: Sequence[str], remedy: str) -> str:
+    """The one message for a topic a model does not know: the closest known topic ("Did you
+    mean ...?"), every known topic, and ``remedy`` (what to do in the caller's setting).
+
+    Examples
+    --------
+    >>> unknown_topic("cease_fire", ["ceasefire", "peace_talks"], "Pick one of them.")
+    "unknown topic 'cease_fire'. Did you mean 'ceasefire'? The model knows: ceasefire, peace_talks. Pick one of them."
+    """
+    known = [str(t) for t in known]
+    guess = difflib.get_close_matches(topic, known, n=1)
+    hint = f" Did you mean {guess[0]!r}?" if guess else ""
+    return f"unknown topic {topic!r}.{hint} The model knows: {', '.join(known)}. {remedy}"
