@@ -39,7 +39,7 @@ def bundled_params() -> dict:
 
 def select(train: stance.Dataset, folds: int = 5) -> None:
     """Held-out ECE of each calibration choice, by cross-validation on ``train`` only."""
-    from stance._validation import fold_of_rows
+    from stance._cross_validation import fold_of_rows
 
     variants = {"none": {"calibration": None},
                 "temperature, 3 inner folds": {"calibration": "temperature"},

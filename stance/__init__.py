@@ -26,7 +26,7 @@ _LAZY = {
     "TopicFeatures": "_features", "HashedTopicFeatures": "_hashed",
     "StanceClassifier": "_model", "PRESETS": "_model",
     "evaluate": "_metrics", "stance_scores": "_metrics",
-    "cross_validate": "_validation", "split_dataset": "_validation",
+    "cross_validate": "_cross_validation", "split_dataset": "_cross_validation",
     "save_model": "_persist", "load_model": "_persist", "read_metadata": "_persist",
     "bundled_model_path": "_persist", "load_scorer": "_persist",
     "classify": "_predict", "predict_file": "_batch", "train": "_training",
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
     from ._predict import classify
     from ._report import write_report
     from ._training import TrainResult, train
-    from ._validation import cross_validate, split_dataset
+    from ._cross_validation import cross_validate, split_dataset
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ from ._dataset import Dataset, load_dataset
 from ._errors import DataError, StanceError
 from ._labels import LABELS
 from ._predict import label_rows, probability_columns
-from ._validation import cross_validate
+from ._cross_validation import cross_validate
 
 #: The uncertainty measures of :func:`suggest`.
 UNCERTAINTY: tuple[str, ...] = ("margin", "entropy")

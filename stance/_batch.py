@@ -7,7 +7,7 @@ import os
 import warnings
 from collections import deque
 from dataclasses import dataclass
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from itertools import chain, islice
 from pathlib import Path
 
@@ -17,25 +17,9 @@ from ._dataset import _missing_column, statement_text
 from ._errors import DataError, StanceError, StanceWarning
 from ._predict import check_min_confidence, label_rows, probability_columns, uncertain
 from ._reader import BROKEN, open_records
-from ._topics import unknown_topic
+from ._topics import check_topics
 from ._resume import RESUMABLE_FORMATS, resumable_output
 from ._writers import choose_format, open_output
-
-
-def check_topics(model, topics: Iterable[str], *, allow_new: bool = False,
-                 where: str = "") -> None:
-    """Raise a :class:`StanceError` naming the closest known topic for each unknown topic.
-
-    With ``allow_new=True`` unknown topics are accepted (scored from the shared features).
-    """
-    if allow_new:
-        return
-    known = [str(t) for t in model.topics_]
-    for topic in topics:
-        if topic not in known:
-            raise StanceError(where + unknown_topic(
-                topic, known, "To score a topic the model was not trained on (from its shared "
-                              "features only), pass --allow-new-topics."))
 
 
 def predict_file(input: str | Path, output: str | Path | None = None, *, model=None,

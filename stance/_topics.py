@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+from ._errors import StanceError
 
 #: Topic id -> the question: is the statement for or against ...
 NEGOTIATION_TOPICS: dict[str, str] = {
@@ -39,3 +41,19 @@ def unknown_topic(topic: str, known: Sequence[str], remedy: str) -> str:
     guess = difflib.get_close_matches(topic, known, n=1)
     hint = f" Did you mean {guess[0]!r}?" if guess else ""
     return f"unknown topic {topic!r}.{hint} The model knows: {', '.join(known)}. {remedy}"
+
+
+def check_topics(model, topics: Iterable[str], *, allow_new: bool = False,
+                 where: str = "") -> None:
+    """Raise a :class:`StanceError` naming the closest known topic for each unknown topic.
+
+    With ``allow_new=True`` unknown topics are accepted (scored from the shared features).
+    """
+    if allow_new:
+        return
+    known = [str(t) for t in model.topics_]
+    for topic in topics:
+        if topic not in known:
+            raise StanceError(where + unknown_topic(
+                topic, known, "To score a topic the model was not trained on (from its shared "
+                              "features only), pass --allow-new-topics."))

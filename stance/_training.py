@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from ._dataset import Dataset
 from ._metrics import evaluate
 from ._model import StanceClassifier
-from ._validation import cross_validate, split_dataset
+from ._cross_validation import cross_validate, split_dataset
 
 
 @dataclass

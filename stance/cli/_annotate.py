@@ -54,7 +54,7 @@ def suggest_cli(
     entropy.
     """
     from .._annotate import load_statements, suggest
-    from .._batch import check_topics
+    from .._topics import check_topics
     from .._persist import load_model
     from .._predict import probability_columns
     from .._writers import choose_format, open_output

@@ -67,7 +67,8 @@ def predict_cli(
     encoding: Encoding = "utf-8",
 ) -> None:
     """Classify statements: the stance on each topic and the probability of each label."""
-    from .._batch import check_topics, predict_file
+    from .._batch import predict_file
+    from .._topics import check_topics
     from .._errors import StanceError
     from .._persist import load_model, load_scorer
     from .._predict import classify, probability_columns
