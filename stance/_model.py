@@ -364,8 +364,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return
         known = ", ".join(self.topics_)
         if self.unseen_topic == "error":
-            raise StanceError(unknown_topic(unseen[0], self.topics_, "Pass unseen_topic='warn' "
-                                            "to score it from the shared features."))
+            raise StanceError(" ".join(
+                unknown_topic(topic, self.topics_, "") for topic in unseen).rstrip()
+                + " Pass unseen_topic='warn' to score them from the shared features.")
         warnings.warn(f"Topic(s) {', '.join(map(repr, unseen))} were not seen in training; "
                       f"predicting from the features shared by all topics. Known topics: {known}.",
                       StanceWarning, stacklevel=3)

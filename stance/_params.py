@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from numbers import Integral, Real
 
+import numpy as np
+
 from ._errors import StanceError
 
 
@@ -18,8 +20,12 @@ def _number(value) -> bool:
 
 
 def _ngram_range(value) -> bool:
-    return value is None or (isinstance(value, (tuple, list)) and len(value) == 2
+    return value is None or (isinstance(value, (tuple, list, np.ndarray)) and len(value) == 2
                              and all(_whole(v, 1) for v in value) and value[0] <= value[1])
+
+
+def _flag(value) -> bool:
+    return isinstance(value, (bool, np.bool_))
 
 
 def _one_of(*choices):
@@ -34,13 +40,15 @@ RULES = {
                                        "1 <= low <= high, or None"),
     "char_ngram_range": (_ngram_range, "must be a pair (low, high) of whole numbers with "
                                        "1 <= low <= high, or None"),
-    "min_df": (lambda v: _whole(v, 1), "must be a whole number >= 1"),
-    "sublinear_tf": (lambda v: isinstance(v, bool), "must be True or False"),
+    "min_df": (lambda v: _whole(v, 1) or (_number(v) and 0 < v <= 1),
+               "must be a whole number >= 1 (statements) or a fraction in (0, 1]"),
+    "sublinear_tf": (_flag, "must be True or False"),
     "n_bits": (lambda v: _whole(v, 4, 30), "must be a whole number from 4 to 30"),
-    "topic_copies": (lambda v: isinstance(v, bool), "must be True or False"),
+    "topic_copies": (_flag, "must be True or False"),
     "topic_blocks": _one_of("all", "stance"),
     "C": (lambda v: _number(v) and v > 0, "must be a number > 0"),
-    "class_weight": _one_of("balanced", None),
+    "class_weight": (lambda v: v in ("balanced", None) or isinstance(v, dict),
+                     "is not valid. Use one of: 'balanced', None, or a dict of label to weight"),
     "off_topic": (lambda v: _whole(v, 0), "must be a whole number >= 0"),
     "relevance_C": (lambda v: _number(v) and v > 0, "must be a number > 0"),
     "none_bias": (_number, "must be a finite number (0 leaves the fitted model as it is)"),

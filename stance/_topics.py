@@ -40,7 +40,7 @@ def unknown_topic(topic: str, known: Sequence[str], remedy: str) -> str:
     known = [str(t) for t in known]
     guess = difflib.get_close_matches(topic, known, n=1)
     hint = f" Did you mean {guess[0]!r}?" if guess else ""
-    return f"unknown topic {topic!r}.{hint} The model knows: {', '.join(known)}. {remedy}"
+    return f"unknown topic {topic!r}.{hint} The model knows: {', '.join(known)}. {remedy}".rstrip()
 
 
 def check_topics(model, topics: Iterable[str], *, allow_new: bool = False,

@@ -150,3 +150,10 @@ def test_unit_sample_weights_change_nothing_and_bad_ones_are_refused(corpus, par
 def test_topic_blocks_is_checked_whatever_the_features(corpus, features):
     with pytest.raises(StanceError, match="topic_blocks='bogus' is not valid"):
         StanceClassifier(features=features, topic_blocks="bogus").fit(corpus.X, corpus.y)
+
+
+def test_refusing_unseen_topics_names_every_one(corpus):
+    model = StanceClassifier(unseen_topic="error").fit(corpus.X, corpus.y)
+    with pytest.raises(StanceError, match=r"unknown topic 'ceasefires'. Did you mean "
+                                          r"'ceasefire'\?.*unknown topic 'nato'"):
+        model.predict([("x", "nato"), ("y", "ceasefires")])

@@ -17,6 +17,7 @@ from stance import StanceClassifier, StanceError
                                    r"of whole numbers with 1 <= low <= high, or None"),
     ({"char_ngram_range": 3}, "char_ngram_range=3 must be a pair"),
     ({"class_weight": "even"}, "class_weight='even' is not valid. Use one of: 'balanced', None"),
+    ({"min_df": 1.5}, "min_df=1.5 must be a whole number >= 1"),
     ({"sublinear_tf": "yes"}, "sublinear_tf='yes' must be True or False"),
     ({"n_jobs": 1.5}, "n_jobs=1.5 must be a whole number or None"),
     ({"unseen_none_bias": float("inf")}, "unseen_none_bias=inf must be a finite number"),
@@ -25,4 +26,14 @@ from stance import StanceClassifier, StanceError
 ])
 def test_a_bad_parameter_is_refused_before_any_work(corpus, params, message):
     with pytest.raises(StanceError, match=message):
+        StanceClassifier(**params).fit(corpus.X, corpus.y)
+
+
+def test_values_from_numpy_and_saved_metadata_are_accepted(corpus):
+    import numpy as np
+
+    for params in ({"topic_copies": np.True_, "sublinear_tf": np.False_},
+                   {"word_ngram_range": np.array([1, 2]), "char_ngram_range": [2, 4]},
+                   {"min_df": 0.01}, {"class_weight": {"favor": 2.0, "against": 2.0,
+                                                        "none": 1.0}}):
         StanceClassifier(**params).fit(corpus.X, corpus.y)

@@ -8,8 +8,10 @@
 ``sentences`` reads the raw speeches (``YEAR/ISO_SESSION_YEAR.txt``, kept outside the project),
 splits them into sentences with sentencex, and writes three files beside this script:
 
-- ``sentences.csv``: the war-related sentences to label (every 2022 sentence that names the war,
-  a party or a topic word; every 2014-2021 sentence that names the war or a party);
+- ``sentences.csv``: the war-related sentences to label: every 2022 sentence that names the
+  war, a party, a topic word or a word that in 2022 often means the war (``WAR_2022``: war,
+  weapons, talks, referendums, ...; so 2022 sentences about other wars are labelled too, as
+  hard ``none`` cases), and every 2014-2021 sentence that names the war or a party;
 - ``../ungd_background.csv``: sentences that touch neither, ``none`` on every topic without
   hand labels; each is paired with one topic drawn at random (``Dataset.complete`` pairs it
   with all ten);
