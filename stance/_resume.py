@@ -126,7 +126,7 @@ def _resumable(path: Path, format: str, columns: list[str], source: Path, *, res
 def _resume_state(path: Path, partial: Path, state_file: Path, fingerprint: dict):
     if not state_file.is_file() or not partial.is_file():
         raise ResumeRefused(f"Nothing to resume for {path}: there is no {partial.name}. Run "
-                          f"without --resume.")
+                            f"without --resume.")
     try:
         state = json.loads(state_file.read_text(encoding="utf-8"))
         rows, size = int(state["rows"]), int(state["bytes"])
@@ -138,7 +138,7 @@ def _resume_state(path: Path, partial: Path, state_file: Path, fingerprint: dict
         if not isinstance(before, dict) or any(before.get(k) != fingerprint[k]
                                                for k in ("input", "size", "mtime_ns")):
             raise ResumeRefused(f"{partial} was started on another input file (or it changed "
-                              f"since); run without --resume to start over.")
+                                f"since); run without --resume to start over.")
         old, new = before.get("options") or {}, fingerprint["options"]
         if set(new) - set(old):
             raise ResumeRefused(f"{partial} was started by an older stance, which recorded "
